@@ -1,0 +1,54 @@
+# Two commands do everything on a fresh machine (see README):
+#   make workshop   start the workshop apps (Voila on 127.0.0.1)
+#   make test       run the whole test suite
+# Both create .venv and install what they need first; re-running skips what is already done.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8866
+# -n 2: the CI machine has two cores; browser tests each start their own Voila server.
+PYTEST_ARGS ?= -n 2
+
+.PHONY: workshop test book bench chromium clean
+
+workshop: $(VENV)/.installed
+	$(BIN)/pcn-workbook serve --port $(PORT)
+
+test: $(VENV)/.installed-test chromium
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS) \
+	    --nbval-lax --nbval-current-env tests notebooks benchmarks/baseline.ipynb
+
+book: $(VENV)/.installed-test
+	$(BIN)/pcn-workbook book
+
+bench: $(VENV)/.installed-test chromium
+	$(BIN)/pcn-workbook bench
+
+# uv installs the stack in seconds; fall back to venv + pip where it cannot be had.
+$(VENV)/bin/python:
+	($(PYTHON) -m pip install --quiet --disable-pip-version-check uv 2>/dev/null && \
+	  $(PYTHON) -m uv venv --quiet -p $(PYTHON) $(VENV)) || $(PYTHON) -m venv $(VENV)
+
+define install
+	if $(PYTHON) -m uv --version >/dev/null 2>&1; then \
+	  $(PYTHON) -m uv pip install --quiet -p $(BIN)/python -e "$(1)"; \
+	else $(BIN)/python -m pip install --quiet -e "$(1)"; fi
+endef
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(call install,.)
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(call install,.[test])
+	touch $(VENV)/.installed $@
+
+# Browser tests drive Debian's Chromium: Playwright's own browser download cannot work here.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+clean:
+	rm -rf $(VENV) _build .pytest_cache .hypothesis

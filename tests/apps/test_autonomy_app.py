@@ -1,0 +1,120 @@
+"""Drive the autonomy app through its widgets, as a facilitator would, and check what changes."""
+
+import pytest
+
+from pcn_workbook.apps import autonomy
+from pcn_workbook.models import gainshare as gs
+
+
+@pytest.fixture
+def app():
+    return autonomy.build("")
+
+
+def chart_spec(widget):
+    return widget.chart.to_dict()
+
+
+def test_default_app_shows_all_regimes_and_every_change(app):
+    table = autonomy.charts.regime_table(app.outcomes, app.group, app.tolerance.value)
+    assert list(table.regime) == [r.label for r in gs.REGIMES]
+    assert all(box.value for box in app.change_boxes.values())
+    assert app.message.value == ""
+
+
+def test_tolerance_changes_chart_and_narrative(app):
+    app.tolerance.value = 0.0
+    before_text, before_spec = app.narrative.value, chart_spec(app.paradox)
+    veto_before = app.outcomes[1].group_benefit
+    app.tolerance.value = 2.0
+    assert app.narrative.value != before_text
+    assert chart_spec(app.paradox) != before_spec
+    assert app.outcomes[1].group_benefit > veto_before  # more trust lets more changes through
+    assert "tolerance=2" in app.share_link.value
+
+
+def test_rule_changes_who_gets_what(app):
+    app.tolerance.value = 0.0
+    app.view.value = "transfers"
+    app.rule.value = "equal"
+    equal = dict(app.outcomes[3].net)
+    app.rule.value = "shapley"
+    shapley = dict(app.outcomes[3].net)
+    assert equal != shapley
+    assert sum(equal.values()) == pytest.approx(sum(shapley.values()))
+    assert "Shapley value" in app.narrative.value
+
+
+def test_taking_changes_off_the_table_lowers_the_ceiling(app):
+    full = app.ceiling
+    app.change_boxes["extended_access"].value = False
+    assert app.ceiling < full
+    assert "changes=" in app.share_link.value and "extended_access" not in app.share_link.value.split("changes=")[1]
+
+
+def test_list_size_edit_feeds_the_model(app):
+    name = app.group.names[0]
+    app.size_boxes[name].value = 20_000
+    assert dict((p.name, p.list_size) for p in app.group.practices)[name] == 20_000
+    assert f"list_{name.replace(' ', '+')}=20000" in app.share_link.value
+
+
+@pytest.mark.parametrize("bad", [-5, 0, 10_000_000])
+def test_impossible_list_size_is_refused_with_a_message(app, bad):
+    name = app.group.names[0]
+    kept = app.size_boxes[name].value
+    app.size_boxes[name].value = bad
+    assert app.size_boxes[name].value == kept
+    assert "list size must be" in app.message.value
+    assert "Traceback" not in app.message.value
+
+
+def test_practice_view_follows_the_toggle(app):
+    app.view.value = "merger"
+    assert "Full merger" in chart_spec(app.practices)["description"]
+    app.view.value = "independent"
+    assert "Each practice alone" in chart_spec(app.practices)["description"]
+
+
+def test_scenario_switch_rebuilds_controls(app):
+    app.scenario.value = "single_accountant"
+    assert list(app.change_boxes) == ["single_accountant"]
+    assert len(app.size_boxes) == 4
+    assert "scenario=single_accountant" in app.share_link.value
+
+
+def test_state_round_trips_through_the_share_link(app):
+    app.tolerance.value = 2.5
+    app.rule.value = "per_capita"
+    app.change_boxes["document_hub"].value = False
+    app.size_boxes[app.group.names[1]].value = 9_000
+    query = app.share_link.value.split("<code>")[1].split("</code>")[0].replace("&amp;", "&")
+    again = autonomy.build(query)
+    assert again.state == app.state
+    assert again.message.value == ""
+
+
+@pytest.mark.parametrize(
+    "query, fragment",
+    [
+        ("?tolerance=banana", "Ignored tolerance"),
+        ("?tolerance=99", "Ignored tolerance"),
+        ("?rule=bribes", "Ignored rule"),
+        ("?scenario=atlantis", "Unknown scenario"),
+        ("?list_Practice+A=-100", "Ignored list size"),
+        ("?list_Nobody=5000", "unknown practice"),
+        ("?changes=teleporter", "unknown change"),
+        ("%%%&&&==", "Ignored unknown setting"),
+    ],
+)
+def test_malformed_links_give_a_message_and_a_working_app(query, fragment):
+    app = autonomy.build(query)
+    assert fragment in app.message.value
+    assert app.paradox is not None and app.narrative.value
+    assert "Traceback" not in app.message.value
+
+
+def test_text_from_a_link_is_escaped():
+    app = autonomy.build("?rule=<script>alert(1)</script>")
+    assert "<script>" not in app.message.value
+    assert "&lt;script&gt;" in app.message.value

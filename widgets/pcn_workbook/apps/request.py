@@ -1,0 +1,23 @@
+"""The page's query string, wherever the app runs.
+
+Under Voila the query string reaches the kernel as the QUERY_STRING environment variable; with
+preheated kernels the notebook runs before any browser asks for it, so ``voila.utils.get_query_string``
+waits for the request first. Outside Voila (JupyterLab, nbval, the book build) there is none.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def query_string() -> str:
+    if os.environ.get("VOILA_KERNEL_ID") or os.environ.get("VOILA_PREHEAT") == "True":
+        from voila.utils import get_query_string  # only importable where Voila is installed
+
+        return get_query_string() or ""
+    return os.environ.get("QUERY_STRING", "")
+
+
+def page_path() -> str:
+    """The app's own path on the server (for share links), or '' when unknown."""
+    return os.environ.get("PATH_INFO", "") if os.environ.get("VOILA_KERNEL_ID") else ""

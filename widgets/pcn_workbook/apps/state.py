@@ -1,0 +1,90 @@
+"""Scenario state that round-trips through a URL query string.
+
+A state is a frozen dataclass; ``to_query`` writes only what differs from the defaults, and
+``from_query`` reads it back, returning the state plus a plain message for every part it had to
+ignore (a malformed link never stops the app).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qsl, urlencode
+
+from ..models.gainshare import LIST_SIZE_RANGE, RULES, TOLERANCE_RANGE
+
+MAX_QUERY = 4_000  # characters; longer links are cut before parsing
+
+
+@dataclass(frozen=True)
+class AutonomyState:
+    scenario: str = "winsford_five"
+    tolerance: float = 1.0  # GBP per patient per year
+    rule: str = "shapley"
+    changes: tuple[str, ...] | None = None  # None: every change in the scenario
+    list_sizes: tuple[tuple[str, int], ...] = field(default=())  # overrides, sorted by practice
+
+    def to_query(self) -> str:
+        default = AutonomyState()
+        pairs = [("scenario", self.scenario)]
+        if self.tolerance != default.tolerance:
+            pairs.append(("tolerance", f"{self.tolerance:g}"))
+        if self.rule != default.rule:
+            pairs.append(("rule", self.rule))
+        if self.changes is not None:
+            pairs.append(("changes", ",".join(self.changes)))
+        pairs += [(f"list_{name}", str(size)) for name, size in self.list_sizes]
+        return urlencode(pairs)
+
+
+def from_query(query: str) -> tuple[AutonomyState, list[str]]:
+    """Parse a query string into a state; unknown or bad values are skipped with a message.
+
+    Names of scenarios, changes and practices are checked later, against the loaded data.
+    """
+    problems: list[str] = []
+    if len(query) > MAX_QUERY:
+        problems.append(f"The link was longer than {MAX_QUERY:,} characters; only the start was read.")
+        query = query[:MAX_QUERY]
+    state = AutonomyState()
+    sizes: dict[str, int] = {}
+    for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        value = raw.strip()
+        if key == "scenario":
+            state = replace(state, scenario=value)
+        elif key == "tolerance":
+            tau = _number(value)
+            lo, hi = TOLERANCE_RANGE
+            if tau is None or not lo <= tau <= hi:
+                problems.append(f"Ignored tolerance '{_short(raw)}': it must be a number of pounds per patient from {lo:g} to {hi:g}.")
+            else:
+                state = replace(state, tolerance=tau)
+        elif key == "rule":
+            known = [r.key for r in RULES]
+            if value in known:
+                state = replace(state, rule=value)
+            else:
+                problems.append(f"Ignored rule '{_short(raw)}': choose one of {', '.join(known)}.")
+        elif key == "changes":
+            state = replace(state, changes=tuple(k for k in value.split(",") if k))
+        elif key.startswith("list_"):
+            size = _number(value)
+            lo, hi = LIST_SIZE_RANGE
+            if size is None or size != int(size) or not lo <= size <= hi:
+                problems.append(f"Ignored list size '{_short(raw)}' for {_short(key[5:])}: it must be a whole number of patients from {lo:,} to {hi:,}.")
+            else:
+                sizes[key[5:]] = int(size)
+        else:
+            problems.append(f"Ignored unknown setting '{_short(key)}'.")
+    return replace(state, list_sizes=tuple(sorted(sizes.items()))), problems
+
+
+def _number(text: str) -> float | None:
+    try:
+        x = float(text.replace(",", ""))
+    except ValueError:
+        return None
+    return x if x == x and abs(x) != float("inf") else None
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

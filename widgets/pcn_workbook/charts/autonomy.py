@@ -1,0 +1,148 @@
+"""Charts for the autonomy paradox chapter: data in, chart out.
+
+Every chart carries a ``description`` (read out by screen readers as the SVG's label) that states
+the figures it shows, so nothing is conveyed by the picture alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from ..models.gainshare import REGIMES, Group, Outcome
+from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO, money
+
+REGIME_LABELS = {r.key: r.label for r in REGIMES}
+REGIME_COLOURS = alt.Scale(domain=[r.label for r in REGIMES], range=list(OKABE_ITO[: len(REGIMES)]))
+
+
+def regime_table(outcomes: Sequence[Outcome], group: Group, tolerance: float) -> pd.DataFrame:
+    """One row per regime: label, benefit (GBP/yr), autonomy (0-1), losers, leavers, label text."""
+    rows = [
+        dict(
+            order=i,
+            regime=REGIME_LABELS[o.regime],
+            benefit=o.group_benefit,
+            autonomy=o.autonomy_index,
+            losers=len(o.losers),
+            leavers=len(o.would_leave(group, tolerance)),
+        )
+        for i, o in enumerate(outcomes)
+    ]
+    table = pd.DataFrame(rows)
+    # Regimes that land on the same point share one label, so labels never overprint.
+    spot = table[["benefit", "autonomy"]].round(6).apply(tuple, axis=1)
+    table["label"] = table.groupby(spot)["regime"].transform(lambda names: " = ".join(names))
+    table["first_at_spot"] = ~spot.duplicated()
+    return table
+
+
+def paradox_chart(outcomes: Sequence[Outcome], group: Group, tolerance: float, ceiling: float) -> alt.LayerChart:
+    """Group benefit realised against autonomy retained, one point per regime (the paradox at a glance)."""
+    table = regime_table(outcomes, group, tolerance)
+    summary = "; ".join(f"{r.regime}: {money(r.benefit)} a year, autonomy {r.autonomy:.0%}" for r in table.itertuples())
+    top = max(ceiling, table.benefit.max(), 1.0) * 1.15
+    x = alt.X("autonomy:Q", title="Autonomy retained (share of decisions each practice takes alone)",
+              scale=alt.Scale(domain=[-0.05, 1.12]), axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1]))
+    y = alt.Y("benefit:Q", title="Group benefit realised (£ a year)", scale=alt.Scale(domain=[min(0, table.benefit.min()), top]),
+              axis=alt.Axis(format=",.0f"))
+    base = alt.Chart(table)
+    path = base.mark_line(color="#bbbbbb", strokeDash=[4, 4]).encode(x=x, y=y, order="order:Q")
+    points = base.mark_point(size=420, filled=True, opacity=1).encode(
+        x=x, y=y,
+        color=alt.Color("regime:N", scale=REGIME_COLOURS, title="Decision regime", sort=None),
+        shape=alt.Shape("regime:N", sort=None, legend=None),
+        tooltip=[alt.Tooltip("regime:N", title="Regime"), alt.Tooltip("benefit:Q", title="£ a year", format=",.0f"),
+                 alt.Tooltip("autonomy:Q", title="Autonomy", format=".0%"), alt.Tooltip("losers:Q", title="Practices worse off")],
+    )
+    labels = base.transform_filter("datum.first_at_spot").mark_text(align="left", dx=14, dy=-12, fontSize=15).encode(
+        x=x, y=y, text="label:N")
+    ceiling_rule = alt.Chart(pd.DataFrame({"y": [ceiling], "text": [f"Most the group could gain: {money(ceiling)}"]}))
+    rule = ceiling_rule.mark_rule(color=NEUTRAL, strokeDash=[2, 2]).encode(y="y:Q")
+    rule_text = ceiling_rule.mark_text(align="left", x=4, dy=-9, color="#333", fontSize=14).encode(y="y:Q", text="text:N")
+    return (path + rule + rule_text + points + labels).properties(
+        width=560, height=340,
+        title=alt.Title("The autonomy paradox", subtitle="More benefit for the group costs each practice some say"),
+        description=f"Scatter of group benefit against autonomy for five decision regimes. {summary}.",
+    )
+
+
+def practice_table(outcome: Outcome, group: Group, tolerance: float) -> pd.DataFrame:
+    leavers = set(outcome.would_leave(group, tolerance))
+    rows = []
+    for p in group.practices:
+        net = outcome.net[p.name]
+        status = "would leave" if p.name in leavers else ("worse off" if net < -0.005 else "better off or level")
+        rows.append(dict(practice=p.name, list_size=p.list_size, net=net, alone=outcome.alone[p.name],
+                         status=status, text=money(net)))
+    return pd.DataFrame(rows)
+
+
+def practice_chart(outcome: Outcome, group: Group, tolerance: float) -> alt.LayerChart:
+    """Each practice's net position under one regime, with its go-it-alone position marked."""
+    table = practice_table(outcome, group, tolerance)
+    summary = "; ".join(f"{r.practice}: {r.text} ({r.status})" for r in table.itertuples())
+    y = alt.Y("practice:N", title=None, sort=None, axis=alt.Axis(labelFontSize=16))
+    gain_loss = alt.Color("sign:N", scale=alt.Scale(domain=["gain", "loss"], range=[GAIN, LOSS]),
+                          title="Net position", legend=alt.Legend(orient="bottom"))
+    base = alt.Chart(table).transform_calculate(sign="datum.net < -0.005 ? 'loss' : 'gain'")
+    bars = base.mark_bar(height=26).encode(
+        x=alt.X("net:Q", title="Net position (£ a year, against doing nothing)", axis=alt.Axis(format=",.0f")),
+        y=y, color=gain_loss,
+        tooltip=[alt.Tooltip("practice:N"), alt.Tooltip("list_size:Q", title="List size", format=","),
+                 alt.Tooltip("net:Q", title="£ a year", format=",.0f"), alt.Tooltip("status:N")],
+    )
+    alone = base.mark_tick(color="#000", thickness=3, size=34).encode(x="alone:Q", y=y)
+    labels = base.mark_text(align="left", dx=6, fontSize=15).encode(
+        x=alt.X("max_net:Q"), y=y, text="label:N").transform_calculate(
+        max_net="max(datum.net, 0)", label="datum.text + (datum.status == 'would leave' ? '  (would leave)' : '')")
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
+    return (bars + zero + alone + labels).properties(
+        width=520, height=alt.Step(40),
+        title=alt.Title(REGIME_LABELS[outcome.regime], subtitle="Bars: net gain or loss. Black tick: what the practice would make alone."),
+        description=f"Bar chart of each practice's net position under '{REGIME_LABELS[outcome.regime]}'. {summary}.",
+    )
+
+
+def change_positions_chart(rows: Sequence[dict], labels: dict[str, str]) -> alt.Chart:
+    """Net position of each practice from each change run group-wide with no transfers."""
+    table = pd.DataFrame(rows).assign(change=lambda t: t.change.map(labels),
+                                      sign=lambda t: t.net.map(lambda x: "loss" if x < -0.005 else "gain"))
+    losers = table[table.sign == "loss"]
+    summary = "; ".join(f"{r.practice} loses {money(-r.net)} from {r.change}" for r in losers.itertuples()) or "nobody loses"
+    return alt.Chart(table).mark_bar().encode(
+        x=alt.X("net:Q", title="£ a year", axis=alt.Axis(format=",.0f")),
+        y=alt.Y("practice:N", title=None, sort=None),
+        color=alt.Color("sign:N", scale=alt.Scale(domain=["gain", "loss"], range=[GAIN, LOSS]), title="Net position"),
+        row=alt.Row("change:N", title=None, sort=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=15)),
+        tooltip=["change:N", "practice:N", alt.Tooltip("saving:Q", format=",.0f"), alt.Tooltip("cost_share:Q", format=",.0f"),
+                 alt.Tooltip("net:Q", format=",.0f")],
+    ).properties(width=440, height=alt.Step(18), description=f"Each change's gain or loss for each practice without transfers: {summary}.")
+
+
+def explorer_chart(grid: pd.DataFrame, ceiling: float) -> alt.LayerChart:
+    """The paradox chart over a precomputed grid, with a tolerance slider and rule picker that need no kernel."""
+    tolerances = sorted(grid.tolerance.unique())
+    step = tolerances[1] - tolerances[0] if len(tolerances) > 1 else 1
+    tau = alt.param(name="tolerance", value=tolerances[len(tolerances) // 4],
+                    bind=alt.binding_range(min=tolerances[0], max=tolerances[-1], step=step, name="Tolerance (£ per patient a year) "))
+    rule = alt.param(name="rule", value="shapley",
+                     bind=alt.binding_select(options=list(grid.rule.unique()), name="Gainshare rule "))
+    data = grid.assign(regime=grid.regime.map(REGIME_LABELS))
+    base = alt.Chart(data).transform_filter(
+        "abs(datum.tolerance - tolerance) < 1e-9 && datum.rule == rule")
+    x = alt.X("autonomy_index:Q", title="Autonomy retained", scale=alt.Scale(domain=[-0.05, 1.12]), axis=alt.Axis(format="%"))
+    y = alt.Y("group_benefit:Q", title="Group benefit realised (£ a year)", scale=alt.Scale(domain=[0, ceiling * 1.15]),
+              axis=alt.Axis(format=",.0f"))
+    points = base.mark_point(size=420, filled=True, opacity=1).encode(
+        x=x, y=y, color=alt.Color("regime:N", scale=REGIME_COLOURS, sort=None, title="Decision regime"),
+        shape=alt.Shape("regime:N", sort=None, legend=None),
+        tooltip=[alt.Tooltip("regime:N"), alt.Tooltip("group_benefit:Q", format=",.0f", title="£ a year"),
+                 alt.Tooltip("autonomy_index:Q", format=".0%", title="Autonomy"), alt.Tooltip("losers:Q", title="Practices worse off")])
+    ceiling_rule = alt.Chart(pd.DataFrame({"y": [ceiling]})).mark_rule(color=NEUTRAL, strokeDash=[2, 2]).encode(y="y:Q")
+    return (ceiling_rule + points).add_params(tau, rule).properties(
+        width=520, height=320, title="Explore: move the tolerance, change the rule",
+        description="Interactive scatter of group benefit against autonomy for five decision regimes; a slider sets the "
+                    f"tolerance and a menu the gainshare rule. The dashed line is the most the group could gain, {money(ceiling)} a year.")

@@ -1,0 +1,355 @@
+"""The autonomy paradox: who gains when practices adopt changes together, and what they give up.
+
+Source: Ben Gowland, "Can you solve The Autonomy Paradox?", The General Practice Blog (Ockham
+Healthcare). At-scale benefits arrive only when a group agrees one way of doing a thing; the gains
+are unequal, so practices resist changes that help others more or leave them worse off; and "in
+order to retain autonomy GP practices need to give up autonomy".
+
+The model (every assumption here is ours and illustrative, not from the essay):
+
+1. Practice i saves s_ci = r_ci * l_i a year from change c, where r_ci >= 0 is its saving per
+   registered patient (GBP/patient/year) and l_i its list size. The saving does not depend on who
+   else takes part.
+2. The shared version of change c costs F_c >= 0 a year and needs a population of at least m_c.
+3. Coalition S runs change c as one service, for all its members, only if that pays:
+       v_c(S) = max(0, sum_{i in S} s_ci - F_c)   if  sum_{i in S} l_i >= m_c,  else 0.
+   The game v = sum_c v_c is then monotone and superadditive: no regime can realise more than
+   v(N), the grand coalition's value.
+4. Without transfers a practice in a group-wide change keeps its own saving and pays a per-capita
+   share of the cost: s_ci - F_c * l_i / L, where L is the group's population.
+5. Tolerance (trust) tau, in GBP per patient per year: a practice accepts ending up to tau * l_i
+   worse off than its outside option (going it alone) for the group's sake; beyond that it blocks.
+6. Autonomy index: the share of a practice's decisions it still takes alone. Its decisions are how
+   it runs each function on the table plus what it does with its money; a function run group-wide
+   and money pooled in a gainshare or merger are decisions ceded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from .shapley import EXACT_LIMIT, shapley, shapley_table
+
+TOLERANCE_RANGE = (0.0, 10.0)  # GBP per patient per year; core PCN funding was GBP 1.50 per patient
+LIST_SIZE_RANGE = (1, 150_000)  # the largest English practice list in Jan 2021 was 89,786
+
+
+class ScenarioError(ValueError):
+    """A scenario the model cannot run, with a message a facilitator can act on."""
+
+
+@dataclass(frozen=True)
+class Practice:
+    name: str
+    list_size: int  # registered patients
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    label: str
+    description: str
+    annual_cost: float  # GBP/year to run the shared version
+    min_population: int  # registered patients a coalition needs before it can run
+    source: str
+
+
+@dataclass(frozen=True)
+class Group:
+    practices: tuple[Practice, ...]
+    changes: tuple[Change, ...]
+    saving_per_patient: Mapping[tuple[str, str], float]  # (change key, practice) -> GBP/patient/yr
+
+    def __post_init__(self):
+        object.__setattr__(self, "saving_per_patient", MappingProxyType(dict(self.saving_per_patient)))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.practices)
+
+    @property
+    def population(self) -> int:
+        return sum(p.list_size for p in self.practices)
+
+    def change(self, key: str) -> Change:
+        for c in self.changes:
+            if c.key == key:
+                return c
+        known = ", ".join(c.key for c in self.changes)
+        raise ScenarioError(f"there is no change called '{key}' in this group (known: {known})")
+
+    def with_list_sizes(self, sizes: Mapping[str, int]) -> "Group":
+        """The same group with some practices' list sizes replaced."""
+        unknown = set(sizes) - set(self.names)
+        if unknown:
+            raise ScenarioError(f"no practice called {', '.join(sorted(unknown))} in this group")
+        practices = tuple(Practice(p.name, int(sizes.get(p.name, p.list_size))) for p in self.practices)
+        return Group(practices, self.changes, self.saving_per_patient)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A way to share a group's gains among its practices."""
+
+    key: str
+    label: str
+    description: str
+
+
+RULES = (
+    Rule("none", "No transfers", "Each practice keeps its own saving and pays a per-patient share of each shared cost."),
+    Rule("equal", "Equal split", "The group's total gain is split equally between practices, whatever their size."),
+    Rule("per_capita", "Per patient", "The group's total gain is split in proportion to list size."),
+    Rule("shapley", "Shapley value", "Each practice gets its average extra contribution over every order the group could form in."),
+)
+
+
+@dataclass(frozen=True)
+class Regime:
+    """A way for a group of practices to decide on changes."""
+
+    key: str
+    label: str
+    description: str
+
+
+REGIMES = (
+    Regime("independent", "Each practice alone", "No group decisions: each practice adopts a change only if it pays on its own."),
+    Regime("veto", "Change by change, with veto", "The group proposes each change that pays overall; any practice left worse off than its tolerance blocks it."),
+    Regime("bundle", "Group decides the bundle", "All changes that pay overall are agreed together, so gains on one offset losses on another."),
+    Regime("transfers", "Bundle with gainshare", "The bundle, with the total gain shared by an agreed rule, so losers are compensated."),
+    Regime("merger", "Full merger", "One organisation runs everything and shares the gain per patient; no practice decides alone."),
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one decision regime delivers for one group."""
+
+    regime: str
+    adopted: tuple[str, ...]  # changes run group-wide
+    net: Mapping[str, float]  # GBP/year per practice, relative to doing nothing
+    alone: Mapping[str, float]  # GBP/year per practice if it went it alone (outside option)
+    autonomy: Mapping[str, float]  # share of decisions each practice still takes alone, 0-1
+    blocked_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # change or "bundle" -> practices
+    note: str = ""
+
+    @property
+    def group_benefit(self) -> float:
+        return float(sum(self.net.values()))
+
+    @property
+    def losers(self) -> tuple[str, ...]:
+        """Practices left worse off than today."""
+        return tuple(p for p, x in self.net.items() if x < -_PENNY)
+
+    def would_leave(self, group: Group, tolerance: float) -> tuple[str, ...]:
+        """Practices worse off than going it alone by more than their tolerance."""
+        sizes = {p.name: p.list_size for p in group.practices}
+        return tuple(p for p, x in self.net.items() if x < self.alone[p] - tolerance * sizes[p] - _PENNY)
+
+    @property
+    def autonomy_index(self) -> float:
+        return float(np.mean(list(self.autonomy.values())))
+
+
+_PENNY = 0.005
+
+
+def validate(group: Group, tolerance: float | None = None, rule: str | None = None) -> None:
+    """Raise ScenarioError with a plain message if the model cannot run this scenario."""
+    if not group.practices:
+        raise ScenarioError("the group has no practices: choose at least one")
+    names = group.names
+    if len(set(names)) != len(names):
+        raise ScenarioError("two practices share a name: give each practice its own name")
+    low, high = LIST_SIZE_RANGE
+    for p in group.practices:
+        if not low <= p.list_size <= high:
+            raise ScenarioError(f"{p.name}'s list size must be between {low:,} and {high:,} patients, not {p.list_size:,}")
+    for c in group.changes:
+        if c.annual_cost < 0 or c.min_population < 0:
+            raise ScenarioError(f"'{c.label}' has a negative cost or minimum population")
+        for p in names:
+            rate = group.saving_per_patient.get((c.key, p))
+            if rate is None or not rate >= 0:
+                raise ScenarioError(f"'{c.label}' needs a saving of zero or more for {p}, not {rate}")
+    if tolerance is not None and not TOLERANCE_RANGE[0] <= tolerance <= TOLERANCE_RANGE[1]:
+        lo, hi = TOLERANCE_RANGE
+        raise ScenarioError(f"tolerance must be between £{lo:g} and £{hi:g} per patient per year, not {tolerance}")
+    if rule is not None and rule not in {r.key for r in RULES}:
+        raise ScenarioError(f"unknown sharing rule '{rule}' (choose one of: {', '.join(r.key for r in RULES)})")
+
+
+def savings(group: Group, change: Change) -> np.ndarray:
+    """s_ci for every practice, in group order (GBP/year)."""
+    return np.array([group.saving_per_patient[(change.key, p.name)] * p.list_size for p in group.practices])
+
+
+def coalition_value(group: Group, change: Change, members: Iterable[str]) -> float:
+    """v_c(S): the yearly gain if coalition S runs change c as one service (assumption 3)."""
+    members = set(members)
+    population = sum(p.list_size for p in group.practices if p.name in members)
+    if not members or population < change.min_population:
+        return 0.0
+    gross = sum(s for s, p in zip(savings(group, change), group.practices) if p.name in members)
+    return max(0.0, float(gross) - change.annual_cost)
+
+
+def value_table(group: Group, changes: Iterable[Change]) -> np.ndarray:
+    """v(S) = sum_c v_c(S) for every coalition, indexed by bitmask in group order (n <= 12)."""
+    n = len(group.practices)
+    if n > EXACT_LIMIT:
+        raise ScenarioError(f"a full coalition table needs at most {EXACT_LIMIT} practices, not {n}")
+    members = (np.arange(1 << n)[:, None] >> np.arange(n)) & 1
+    population = members @ np.array([p.list_size for p in group.practices])
+    total = np.zeros(1 << n)
+    for c in changes:
+        gross = members @ savings(group, c)
+        total += np.where(population >= c.min_population, np.maximum(0.0, gross - c.annual_cost), 0.0)
+    return total
+
+
+def shapley_shares(group: Group, changes: Iterable[Change], seed: int | None = 0) -> dict[str, float]:
+    """Each practice's Shapley value in the game of the changes on the table (GBP/year)."""
+    changes = tuple(changes)
+    if len(group.practices) <= EXACT_LIMIT:
+        return dict(zip(group.names, (float(x) for x in shapley_table(value_table(group, changes)))))
+    game = lambda s: sum(coalition_value(group, c, s) for c in changes)  # noqa: E731
+    return shapley(game, group.names, seed=seed)
+
+
+def allocate(group: Group, rule: str, changes: Iterable[Change], seed: int | None = 0) -> dict[str, float]:
+    """Each practice's share of the group's gain from running ``changes`` group-wide, by ``rule``."""
+    changes = tuple(changes)
+    names, sizes = group.names, np.array([p.list_size for p in group.practices])
+    if rule == "none":
+        share = sizes / sizes.sum()
+        net = sum((savings(group, c) - c.annual_cost * share for c in changes), np.zeros(len(names)))
+        return dict(zip(names, map(float, net)))
+    total = sum(coalition_value(group, c, names) for c in changes)
+    if rule == "equal":
+        return dict.fromkeys(names, total / len(names))
+    if rule == "per_capita":
+        return dict(zip(names, map(float, total * sizes / sizes.sum())))
+    if rule == "shapley":
+        return shapley_shares(group, changes, seed)
+    validate(group, rule=rule)  # raises with the list of known rules
+    raise AssertionError("unreachable")
+
+
+def compare(
+    group: Group,
+    tolerance: float,
+    rule: str = "shapley",
+    changes: Iterable[str] | None = None,
+    seed: int | None = 0,
+) -> tuple[Outcome, ...]:
+    """Run all five regimes (in REGIMES order) for the changes on the table (default: all)."""
+    validate(group, tolerance, rule)
+    table = tuple(group.change(k) for k in changes) if changes is not None else group.changes
+    names = group.names
+    sizes = {p.name: p.list_size for p in group.practices}
+    slack = {p: tolerance * sizes[p] for p in names}
+
+    solo = {c.key: {p: coalition_value(group, c, [p]) for p in names} for c in table}
+    alone = {p: sum(solo[c.key][p] for c in table) for p in names}
+    worthwhile = tuple(c for c in table if coalition_value(group, c, names) > 0)
+    decisions = len(table) + 1  # each function on the table, plus the practice's own money
+
+    def outcome(regime, adopted, net, pooled, **extra) -> Outcome:
+        own = {p: (decisions - len(adopted) - pooled) / decisions for p in names}
+        return Outcome(regime, tuple(c.key for c in adopted), net, alone, own, **extra)
+
+    def without_transfers(adopted) -> dict[str, float]:
+        shared = allocate(group, "none", adopted)
+        rest = [c for c in table if c not in adopted]
+        return {p: shared[p] + sum(solo[c.key][p] for c in rest) for p in names}
+
+    def refusers(net, outside) -> tuple[str, ...]:
+        return tuple(p for p in names if net[p] < outside[p] - slack[p] - _PENNY)
+
+    independent = outcome("independent", (), dict(alone), pooled=0)
+
+    vetoed, passed = {}, []
+    for c in worthwhile:
+        mine = allocate(group, "none", [c])
+        blockers = refusers(mine, solo[c.key])
+        if blockers:
+            vetoed[c.key] = blockers
+        else:
+            passed.append(c)
+    veto = outcome("veto", passed, without_transfers(passed), pooled=0, blocked_by=vetoed)
+
+    bundle_net = without_transfers(worthwhile)
+    blockers = refusers(bundle_net, alone)
+    if worthwhile and blockers:
+        bundle = _fallback(veto, "bundle", {"bundle": blockers}, "the bundle was blocked, so the group went change by change")
+    else:
+        bundle = outcome("bundle", worthwhile, bundle_net, pooled=0)
+
+    shares = allocate(group, rule, worthwhile, seed)
+    shared_net = {p: shares[p] for p in names}
+    blockers = refusers(shared_net, alone)
+    if worthwhile and blockers:
+        transfers = _fallback(bundle, "transfers", {"gainshare": blockers}, "the gainshare was blocked, so the group fell back to the bundle vote")
+    else:
+        transfers = outcome("transfers", worthwhile, shared_net, pooled=int(bool(worthwhile) and rule != "none"))
+
+    pooled = allocate(group, "per_capita", worthwhile)
+    merger = Outcome("merger", tuple(c.key for c in worthwhile), pooled, alone, dict.fromkeys(names, 0.0))
+    return independent, veto, bundle, transfers, merger
+
+
+def _fallback(previous: Outcome, regime: str, blocked: dict, note: str) -> Outcome:
+    blocked_by = {**previous.blocked_by, **blocked}
+    return Outcome(regime, previous.adopted, previous.net, previous.alone, previous.autonomy, blocked_by, note)
+
+
+def grand_coalition_value(group: Group, changes: Iterable[str] | None = None) -> float:
+    """v(N): the most the whole group can gain a year from the changes on the table."""
+    table = tuple(group.change(k) for k in changes) if changes is not None else group.changes
+    return float(sum(coalition_value(group, c, group.names) for c in table))
+
+
+def per_change_positions(group: Group, changes: Iterable[str] | None = None) -> list[dict]:
+    """Each practice's net position from each change run group-wide without transfers.
+
+    Rows: change, practice, saving (GBP/yr), cost_share (GBP/yr), net (GBP/yr), group_value.
+    """
+    table = tuple(group.change(k) for k in changes) if changes is not None else group.changes
+    rows = []
+    total = group.population
+    for c in table:
+        group_value = coalition_value(group, c, group.names)
+        for p, s in zip(group.practices, savings(group, c)):
+            cost_share = c.annual_cost * p.list_size / total
+            rows.append(dict(change=c.key, practice=p.name, saving=float(s), cost_share=cost_share,
+                             net=float(s) - cost_share, group_value=group_value))
+    return rows
+
+
+def paradox_grid(
+    group: Group,
+    tolerances: Iterable[float],
+    rules: Iterable[str] = tuple(r.key for r in RULES),
+    changes: Iterable[str] | None = None,
+) -> list[dict]:
+    """Every regime's headline figures over a grid of tolerances and sharing rules.
+
+    Rows: tolerance, rule, regime, group_benefit (GBP/yr), autonomy_index (0-1), losers,
+    would_leave. Used where no kernel is available (the static book) to precompute the explorer.
+    """
+    changes = tuple(changes) if changes is not None else None
+    rows = []
+    for rule in rules:
+        for tau in tolerances:
+            for o in compare(group, tau, rule, changes):
+                rows.append(dict(tolerance=float(tau), rule=rule, regime=o.regime,
+                                 group_benefit=o.group_benefit, autonomy_index=o.autonomy_index,
+                                 losers=len(o.losers), would_leave=len(o.would_leave(group, tau))))
+    return rows
