@@ -1,0 +1,18 @@
+"""Paths and CSV read/write shared by the dataset tests."""
+import csv
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DATASETS = REPO / "datasets"
+AUTONOMY_CSVS = ("autonomy_scenarios.csv", "autonomy_practices.csv", "autonomy_changes.csv",
+                 "autonomy_savings.csv")
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)

@@ -1,0 +1,287 @@
+"""Load and validate the workbook's datasets.
+
+The tables live in ``datasets/`` at the top of the repository (or wherever the environment
+variable ``PCN_WORKBOOK_DATASETS`` points) and are described by ``datasets/datapackage.json``
+(a Frictionless-style data package). Every check here is built from that file: column types,
+required cells, minimum/maximum, enum, pattern, unique fields, primary and foreign keys. So the
+schema lives in one place, and a facilitator who edits a CSV gets a :class:`DatasetError` that
+names the file, the spreadsheet row (header = row 1), the column and the problem.
+
+Sources: list sizes from NHS Digital, Patients Registered at a GP Practice, January 2021 (Open
+Government Licence v3.0); the Autonomy Paradox changes from Ben Gowland, "Can you solve The
+Autonomy Paradox?", The General Practice Blog; costs and savings are illustrative (seeded
+synthetic, ``datasets/build_autonomy.py``).
+"""
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from .models.gainshare import Change, Group, Practice
+
+DATASETS_ENV = "PCN_WORKBOOK_DATASETS"
+PACKAGE_FILE = "datapackage.json"
+MAX_PROBLEMS = 12  # listed in one message; the rest are counted
+
+
+class DatasetError(ValueError):
+    """A dataset file that cannot be used, with a message a facilitator can act on."""
+
+    def __init__(self, file: str, problems: list[str]):
+        self.file, self.problems = file, list(problems)
+        shown = [f"  - {p}" for p in self.problems[:MAX_PROBLEMS]]
+        if len(self.problems) > MAX_PROBLEMS:
+            shown.append(f"  - ... and {len(self.problems) - MAX_PROBLEMS} more")
+        plural = "problem" if len(self.problems) == 1 else "problems"
+        rows = " (rows counted as in a spreadsheet: header = row 1)" if any("row " in p for p in problems) else ""
+        super().__init__(f"{file}: {len(self.problems)} {plural}{rows}\n" + "\n".join(shown))
+
+
+def locate_datasets(override: str | os.PathLike | None = None) -> Path:
+    """The datasets folder: ``override``, else $PCN_WORKBOOK_DATASETS, else <repo>/datasets."""
+    chosen = override or os.environ.get(DATASETS_ENV) or Path(__file__).resolve().parents[2] / "datasets"
+    return Path(chosen).resolve()
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """Changes when the file does, so the caches below never serve an edited file stale."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return (-1, -1)
+    return (info.st_mtime_ns, info.st_size)
+
+
+def package(directory: str | os.PathLike | None = None) -> dict:
+    """The parsed ``datapackage.json`` of the datasets folder."""
+    path = locate_datasets(directory) / PACKAGE_FILE
+    return _package(path, _stamp(path))
+
+
+@lru_cache(maxsize=8)
+def _package(path: Path, _stamp) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DatasetError(PACKAGE_FILE, [f"file not found at {path}"]) from None
+    except json.JSONDecodeError as error:
+        raise DatasetError(PACKAGE_FILE, [f"not valid JSON (line {error.lineno}): {error.msg}"]) from None
+
+
+def resource(name: str, directory: str | os.PathLike | None = None) -> dict:
+    """One resource (table description) of the data package, by name."""
+    resources = {r["name"]: r for r in package(directory)["resources"]}
+    if name not in resources:
+        raise DatasetError(PACKAGE_FILE, [f"no resource called '{name}' (known: {', '.join(sorted(resources))})"])
+    return resources[name]
+
+
+def load_table(resource_name: str, path: str | os.PathLike | None = None,
+               datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Read and validate one table of the data package; returns a fresh copy of a cached frame.
+
+    ``path`` reads another CSV against the same schema; ``datasets_dir`` points at another
+    datasets folder (its own datapackage.json and CSVs).
+    """
+    directory = locate_datasets(datasets_dir)
+    meta = resource(resource_name, directory)
+    file = Path(path).resolve() if path else directory / meta["path"]
+    return _load(resource_name, file, directory, _stamp(file), _stamp(directory / PACKAGE_FILE)).copy()
+
+
+@lru_cache(maxsize=32)
+def _load(name: str, file: Path, directory: Path, _file_stamp, _package_stamp) -> pd.DataFrame:
+    meta = resource(name, directory)
+    fields = meta["schema"]["fields"]
+    frame = _parse(_read(file, fields), fields, file.name)
+    _validate(frame, meta, file.name)
+    for key in meta["schema"].get("foreignKeys", []):
+        _check_foreign_key(frame, key, directory, file.name)
+    return frame
+
+
+# ---------------------------------------------------------------- reading and parsing
+
+def _read(file: Path, fields: list[dict]) -> pd.DataFrame:
+    try:
+        # utf-8-sig: spreadsheet programs often add a byte-order mark when saving "CSV UTF-8"
+        raw = pd.read_csv(file, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DatasetError(file.name, [f"file not found at {file}"]) from None
+    except pd.errors.EmptyDataError:
+        raise DatasetError(file.name, ["the file is empty (expected a header row and data)"]) from None
+    except UnicodeDecodeError:
+        raise DatasetError(file.name, ["the file is not UTF-8 text: save it as 'CSV UTF-8'"]) from None
+    except pd.errors.ParserError as error:
+        raise DatasetError(file.name, [f"not a readable CSV file: {error}"]) from None
+    expected = [f["name"] for f in fields]
+    problems = [f"missing column '{c}'" for c in expected if c not in raw.columns]
+    problems += [f"unexpected column '{c}' (expected: {', '.join(expected)})"
+                 for c in raw.columns if c not in expected]
+    if problems:
+        raise DatasetError(file.name, problems)
+    return raw[expected]
+
+
+def _row(index: int) -> int:
+    return int(index) + 2  # spreadsheet row: the header is row 1
+
+
+def _parse(raw: pd.DataFrame, fields: list[dict], file: str) -> pd.DataFrame:
+    """Turn text cells into typed columns; empty cells become missing values."""
+    parsed, problems = {}, []
+    for field in fields:
+        name, kind = field["name"], field["type"]
+        text = raw[name].str.strip()
+        blank = text == ""
+        if kind == "string":
+            parsed[name] = raw[name].where(~blank, None)
+            continue
+        numbers = pd.to_numeric(text.where(~blank, None), errors="coerce").astype("float64")
+        bad = ~blank & ~np.isfinite(numbers)  # NaN here means the text was not a number
+        if kind == "integer":
+            bad |= ~blank & ~text.str.fullmatch(r"[+-]?\d+")
+        word = "a whole number" if kind == "integer" else "a number"
+        problems += [f"row {_row(i)}, column '{name}': '{raw.at[i, name]}' is not {word}" for i in raw.index[bad]]
+        if not bad.any():
+            parsed[name] = numbers.astype("Int64") if kind == "integer" else numbers
+    if problems:
+        raise DatasetError(file, problems)
+    return pd.DataFrame(parsed, index=raw.index)
+
+
+# ---------------------------------------------------------------- schema checks (pandera)
+
+def _column(field: dict) -> pa.Column:
+    rules = field.get("constraints", {})
+    checks = []
+    if "minimum" in rules:
+        checks.append(pa.Check.ge(rules["minimum"], error=f"is below the minimum {rules['minimum']}"))
+    if "maximum" in rules:
+        checks.append(pa.Check.le(rules["maximum"], error=f"is above the maximum {rules['maximum']}"))
+    if "enum" in rules:
+        checks.append(pa.Check.isin(rules["enum"], error=f"is not one of: {', '.join(map(str, rules['enum']))}"))
+    if "pattern" in rules:
+        checks.append(pa.Check.str_matches(f"^(?:{rules['pattern'].strip('^$')})$",
+                                           error=f"does not match the pattern {rules['pattern']}"))
+    dtypes = {"integer": "Int64", "number": "float64", "string": None}
+    if field["type"] not in dtypes:
+        raise DatasetError(PACKAGE_FILE, [f"field '{field['name']}' has type '{field['type']}'; "
+                                          f"supported: {', '.join(dtypes)}"])
+    dtype = dtypes[field["type"]]
+    return pa.Column(dtype, checks=checks, nullable=not rules.get("required", False),
+                     unique=bool(rules.get("unique", False)), required=True)
+
+
+@lru_cache(maxsize=32)
+def _schema(resource_json: str) -> pa.DataFrameSchema:
+    meta = json.loads(resource_json)
+    key = meta["schema"].get("primaryKey")
+    return pa.DataFrameSchema({f["name"]: _column(f) for f in meta["schema"]["fields"]},
+                              strict=True, unique=[key] if isinstance(key, str) else key,
+                              report_duplicates="all", name=meta["name"])
+
+
+def _validate(frame: pd.DataFrame, meta: dict, file: str) -> None:
+    try:
+        _schema(json.dumps(meta, sort_keys=True)).validate(frame, lazy=True)
+    except SchemaErrors as errors:
+        raise DatasetError(file, _explain(errors.failure_cases, frame, meta)) from None
+    for field in meta["schema"]["fields"]:
+        if field["type"] == "integer" and not frame[field["name"]].isna().any():
+            frame[field["name"]] = frame[field["name"]].astype("int64")
+
+
+def _explain(cases: pd.DataFrame, frame: pd.DataFrame, meta: dict) -> list[str]:
+    """Pandera failure cases -> one sentence per row and problem."""
+    key = meta["schema"].get("primaryKey") or []
+    key = [key] if isinstance(key, str) else key
+    problems = []
+    for case in cases.itertuples():
+        index = case.index
+        where = f"row {_row(index)}, " if pd.notna(index) else ""
+        if case.check == "multiple_fields_uniqueness":
+            values = ", ".join(f"{k}={frame.at[index, k]}" for k in key)
+            text = f"row {_row(index)}: the key ({values}) appears more than once; each must be unique"
+        elif case.check == "field_uniqueness":
+            text = f"{where}column '{case.column}': '{case.failure_case}' appears more than once; it must be unique"
+        elif case.check == "not_nullable":
+            text = f"{where}column '{case.column}': the cell is empty but a value is required"
+        else:
+            text = f"{where}column '{case.column}': '{case.failure_case}' {case.check}"
+        if text not in problems:
+            problems.append(text)
+    return problems
+
+
+def _check_foreign_key(frame: pd.DataFrame, key: dict, directory: Path, file: str) -> None:
+    fields = [key["fields"]] if isinstance(key["fields"], str) else key["fields"]
+    target = key["reference"]
+    target_fields = [target["fields"]] if isinstance(target["fields"], str) else target["fields"]
+    other = load_table(target["resource"], datasets_dir=directory)
+    known = set(other[target_fields].itertuples(index=False, name=None))
+    target_file = resource(target["resource"], directory)["path"]
+    problems = []
+    for index, values in zip(frame.index, frame[fields].itertuples(index=False, name=None)):
+        if values not in known:
+            named = ", ".join(f"{f}={v}" for f, v in zip(fields, values))
+            problems.append(f"row {_row(index)}: ({named}) is not listed in {target_file}")
+    if problems:
+        raise DatasetError(file, problems)
+
+
+# ---------------------------------------------------------------- the Autonomy Paradox chapter
+
+def autonomy_scenarios(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The worked scenarios of the Autonomy Paradox chapter: scenario, label, description, source."""
+    return load_table("autonomy_scenarios", datasets_dir=datasets_dir)
+
+
+def _check_complete(practices: pd.DataFrame, changes: pd.DataFrame, savings: pd.DataFrame,
+                    scenarios: list[str], file: str) -> None:
+    """Every practice x change pair of a scenario needs exactly one saving (duplicates fail the key)."""
+    empty = [f"scenario '{s}' has no {what} in {where}" for s in scenarios
+             for what, where, table in (("practices", "autonomy_practices.csv", practices),
+                                        ("changes", "autonomy_changes.csv", changes))
+             if not (table["scenario"] == s).any()]
+    if empty:
+        raise DatasetError("autonomy_scenarios.csv", empty)
+    have = set(savings[["scenario", "change", "practice"]].itertuples(index=False, name=None))
+    problems = [f"no saving for scenario={s}, change={c}, practice={p}"
+                for s in scenarios
+                for c in changes.loc[changes["scenario"] == s, "change"]
+                for p in practices.loc[practices["scenario"] == s, "practice"] if (s, c, p) not in have]
+    if problems:
+        raise DatasetError(file, problems)
+
+
+def autonomy_group(scenario: str, datasets_dir: str | os.PathLike | None = None) -> Group:
+    """The practices, changes and savings of one scenario as a :class:`gainshare.Group`.
+
+    List sizes: NHS Digital, Patients Registered at a GP Practice, Jan 2021. Changes: Gowland,
+    "Can you solve The Autonomy Paradox?". Costs and savings: illustrative.
+    """
+    scenarios = autonomy_scenarios(datasets_dir)
+    known = list(scenarios["scenario"])
+    if scenario not in known:
+        raise DatasetError(resource("autonomy_scenarios", datasets_dir)["path"],
+                           [f"unknown scenario '{scenario}'; known scenarios: {', '.join(known)}"])
+    practices = load_table("autonomy_practices", datasets_dir=datasets_dir)
+    changes = load_table("autonomy_changes", datasets_dir=datasets_dir)
+    savings = load_table("autonomy_savings", datasets_dir=datasets_dir)
+    _check_complete(practices, changes, savings, known, resource("autonomy_savings", datasets_dir)["path"])
+    practices, changes, savings = (t[t["scenario"] == scenario] for t in (practices, changes, savings))
+    return Group(
+        practices=tuple(Practice(r.practice, int(r.list_size)) for r in practices.itertuples()),
+        changes=tuple(Change(r.change, r.label, r.description, float(r.annual_cost_gbp),
+                             int(r.min_population), r.source) for r in changes.itertuples()),
+        saving_per_patient={(r.change, r.practice): float(r.saving_gbp_per_patient)
+                            for r in savings.itertuples()},
+    )
