@@ -118,3 +118,18 @@ def test_text_from_a_link_is_escaped():
     app = autonomy.build("?rule=<script>alert(1)</script>")
     assert "<script>" not in app.message.value
     assert "&lt;script&gt;" in app.message.value
+
+
+def test_a_broken_dataset_gives_a_message_not_a_traceback(tmp_path, monkeypatch):
+    import shutil
+
+    from pcn_workbook import data
+
+    broken = tmp_path / "datasets"
+    shutil.copytree(data.locate_datasets(), broken)
+    path = broken / "autonomy_practices.csv"
+    path.write_text(path.read_text().replace("10547", "-10547"))
+    monkeypatch.setenv("PCN_WORKBOOK_DATASETS", str(broken))
+    page = autonomy.build("")
+    assert "pcn-message" in page._dom_classes
+    assert "autonomy_practices.csv" in page.value and "Traceback" not in page.value

@@ -175,7 +175,15 @@ class AutonomyApp(w.VBox):
         self._problems.clear()
 
 
-def build(query: str | None = None) -> AutonomyApp:
-    """The app, set from a URL query string (by default the page's own, under Voila)."""
+def build(query: str | None = None) -> w.Widget:
+    """The app, set from a URL query string (by default the page's own, under Voila).
+
+    If the datasets cannot be read, the page says why instead of showing a traceback.
+    """
     state, problems = from_query(request.query_string() if query is None else query)
-    return AutonomyApp(state, problems)
+    try:
+        return AutonomyApp(state, problems)
+    except data.DatasetError as err:
+        text = escape(str(err)).replace("\n", "<br>")
+        return w.HTML(f"<h2>The autonomy paradox</h2><p>The app cannot start because a dataset has a problem:</p><p>{text}</p>"
+                      "<p>Fix the file (or restore it from the repository) and reload the page.</p>").add_class("pcn-message")

@@ -20,12 +20,14 @@ The model (every assumption here is ours and illustrative, not from the essay):
 5. Tolerance (trust) tau, in GBP per patient per year: a practice accepts ending up to tau * l_i
    worse off than its outside option (going it alone) for the group's sake; beyond that it blocks.
 6. Autonomy index: the share of a practice's decisions it still takes alone. Its decisions are how
-   it runs each function on the table plus what it does with its money; a function run group-wide
-   and money pooled in a gainshare or merger are decisions ceded.
+   it runs each function on the table, what it does with its money, and everything else about the
+   practice (staff, premises, clinical policy). A function run group-wide, money pooled in a
+   gainshare, and (in a merger only) the rest of the practice are decisions ceded.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -169,20 +171,42 @@ def validate(group: Group, tolerance: float | None = None, rule: str | None = No
         raise ScenarioError("two practices share a name: give each practice its own name")
     low, high = LIST_SIZE_RANGE
     for p in group.practices:
-        if not low <= p.list_size <= high:
-            raise ScenarioError(f"{p.name}'s list size must be between {low:,} and {high:,} patients, not {p.list_size:,}")
+        if not _whole(p.list_size) or not low <= p.list_size <= high:
+            shown = f"{p.list_size:,}" if _whole(p.list_size) else repr(p.list_size)
+            raise ScenarioError(f"{p.name}'s list size must be a whole number between {low:,} and {high:,} patients, not {shown}")
+    keys = [c.key for c in group.changes]
+    if len(set(keys)) != len(keys):
+        raise ScenarioError("two changes share a key: give each change its own key")
     for c in group.changes:
-        if c.annual_cost < 0 or c.min_population < 0:
-            raise ScenarioError(f"'{c.label}' has a negative cost or minimum population")
+        if not (_finite(c.annual_cost) and c.annual_cost >= 0):
+            raise ScenarioError(f"'{c.label}' has a negative cost or one that is not a number ({c.annual_cost!r})")
+        if not (_finite(c.min_population) and c.min_population >= 0):
+            raise ScenarioError(f"'{c.label}' has a negative minimum population or one that is not a number ({c.min_population!r})")
         for p in names:
             rate = group.saving_per_patient.get((c.key, p))
-            if rate is None or not rate >= 0:
+            if not (_finite(rate) and rate >= 0):
                 raise ScenarioError(f"'{c.label}' needs a saving of zero or more for {p}, not {rate}")
-    if tolerance is not None and not TOLERANCE_RANGE[0] <= tolerance <= TOLERANCE_RANGE[1]:
+    if tolerance is not None and not (_finite(tolerance) and TOLERANCE_RANGE[0] <= tolerance <= TOLERANCE_RANGE[1]):
         lo, hi = TOLERANCE_RANGE
         raise ScenarioError(f"tolerance must be between £{lo:g} and £{hi:g} per patient per year, not {tolerance}")
     if rule is not None and rule not in {r.key for r in RULES}:
         raise ScenarioError(f"unknown sharing rule '{rule}' (choose one of: {', '.join(r.key for r in RULES)})")
+
+
+def _finite(x) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _whole(x) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+
+
+def _on_the_table(group: Group, changes: Iterable[str] | str | None) -> tuple[Change, ...]:
+    if changes is None:
+        return group.changes
+    if isinstance(changes, str):
+        changes = (changes,)
+    return tuple(group.change(k) for k in changes)
 
 
 def savings(group: Group, change: Change) -> np.ndarray:
@@ -250,8 +274,10 @@ def compare(
     seed: int | None = 0,
 ) -> tuple[Outcome, ...]:
     """Run all five regimes (in REGIMES order) for the changes on the table (default: all)."""
+    if not _finite(tolerance):
+        raise ScenarioError(f"tolerance must be a number of pounds per patient per year, not {tolerance!r}")
     validate(group, tolerance, rule)
-    table = tuple(group.change(k) for k in changes) if changes is not None else group.changes
+    table = _on_the_table(group, changes)
     names = group.names
     sizes = {p.name: p.list_size for p in group.practices}
     slack = {p: tolerance * sizes[p] for p in names}
@@ -259,7 +285,7 @@ def compare(
     solo = {c.key: {p: coalition_value(group, c, [p]) for p in names} for c in table}
     alone = {p: sum(solo[c.key][p] for c in table) for p in names}
     worthwhile = tuple(c for c in table if coalition_value(group, c, names) > 0)
-    decisions = len(table) + 1  # each function on the table, plus the practice's own money
+    decisions = len(table) + 2  # each function on the table, the practice's money, the rest of the practice
 
     def outcome(regime, adopted, net, pooled, **extra) -> Outcome:
         own = {p: (decisions - len(adopted) - pooled) / decisions for p in names}
@@ -301,7 +327,7 @@ def compare(
         transfers = outcome("transfers", worthwhile, shared_net, pooled=int(bool(worthwhile) and rule != "none"))
 
     pooled = allocate(group, "per_capita", worthwhile)
-    merger = Outcome("merger", tuple(c.key for c in worthwhile), pooled, alone, dict.fromkeys(names, 0.0))
+    merger = Outcome("merger", tuple(c.key for c in worthwhile), pooled, alone, dict.fromkeys(names, 0.0))  # cedes all
     return independent, veto, bundle, transfers, merger
 
 
@@ -312,8 +338,7 @@ def _fallback(previous: Outcome, regime: str, blocked: dict, note: str) -> Outco
 
 def grand_coalition_value(group: Group, changes: Iterable[str] | None = None) -> float:
     """v(N): the most the whole group can gain a year from the changes on the table."""
-    table = tuple(group.change(k) for k in changes) if changes is not None else group.changes
-    return float(sum(coalition_value(group, c, group.names) for c in table))
+    return float(sum(coalition_value(group, c, group.names) for c in _on_the_table(group, changes)))
 
 
 def per_change_positions(group: Group, changes: Iterable[str] | None = None) -> list[dict]:
@@ -321,7 +346,7 @@ def per_change_positions(group: Group, changes: Iterable[str] | None = None) -> 
 
     Rows: change, practice, saving (GBP/yr), cost_share (GBP/yr), net (GBP/yr), group_value.
     """
-    table = tuple(group.change(k) for k in changes) if changes is not None else group.changes
+    table = _on_the_table(group, changes)
     rows = []
     total = group.population
     for c in table:
@@ -338,17 +363,19 @@ def paradox_grid(
     tolerances: Iterable[float],
     rules: Iterable[str] = tuple(r.key for r in RULES),
     changes: Iterable[str] | None = None,
+    seed: int | None = 0,
 ) -> list[dict]:
     """Every regime's headline figures over a grid of tolerances and sharing rules.
 
     Rows: tolerance, rule, regime, group_benefit (GBP/yr), autonomy_index (0-1), losers,
     would_leave. Used where no kernel is available (the static book) to precompute the explorer.
     """
-    changes = tuple(changes) if changes is not None else None
+    changes = tuple(c.key for c in _on_the_table(group, changes))
+    tolerances = tuple(tolerances)
     rows = []
     for rule in rules:
         for tau in tolerances:
-            for o in compare(group, tau, rule, changes):
+            for o in compare(group, tau, rule, changes, seed):
                 rows.append(dict(tolerance=float(tau), rule=rule, regime=o.regime,
                                  group_benefit=o.group_benefit, autonomy_index=o.autonomy_index,
                                  losers=len(o.losers), would_leave=len(o.would_leave(group, tau))))

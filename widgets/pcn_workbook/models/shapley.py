@@ -79,7 +79,7 @@ def shapley_table(values: np.ndarray) -> np.ndarray:
 
 def _lookup(v: Game) -> Callable[[frozenset], float]:
     if callable(v):
-        return lambda s: float(v(s)) if s else 0.0
+        return lambda s: float(v(s))
 
     def from_mapping(coalition: frozenset) -> float:
         if coalition in v:
@@ -101,9 +101,10 @@ def _sampled(value, order: list, samples: int, seed: int | None) -> dict:
         raise ValueError("samples must be at least 1")
     rng = np.random.default_rng(seed)
     totals = dict.fromkeys(order, 0.0)
+    empty = value(frozenset())
     for _ in range(samples):
         coalition: frozenset = frozenset()
-        before = 0.0
+        before = empty
         for k in rng.permutation(len(order)):
             coalition = coalition | {order[k]}
             after = value(coalition)
