@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 
+from ..runtime import in_voila
+
 
 def query_string() -> str:
-    if os.environ.get("VOILA_KERNEL_ID") or os.environ.get("VOILA_PREHEAT") == "True":
+    if in_voila():
         from voila.utils import get_query_string  # only importable where Voila is installed
 
         return get_query_string() or ""
@@ -20,4 +22,4 @@ def query_string() -> str:
 
 def page_path() -> str:
     """The app's own path on the server (for share links), or '' when unknown."""
-    return os.environ.get("PATH_INFO", "") if os.environ.get("VOILA_KERNEL_ID") else ""
+    return os.environ.get("PATH_INFO", "") if in_voila() else ""

@@ -16,10 +16,11 @@ from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO, money
 
 REGIME_LABELS = {r.key: r.label for r in REGIMES}
 REGIME_COLOURS = alt.Scale(domain=[r.label for r in REGIMES], range=list(OKABE_ITO[: len(REGIMES)]))
+REGIME_SHAPES = alt.Scale(domain=[r.label for r in REGIMES], range=["circle", "square", "triangle-up", "cross", "diamond"])
 
 
 def regime_table(outcomes: Sequence[Outcome], group: Group, tolerance: float) -> pd.DataFrame:
-    """One row per regime: label, benefit (GBP/yr), autonomy (0-1), losers, leavers, label text."""
+    """One row per regime: label, benefit (GBP/yr), autonomy (0-1), losers, leavers."""
     rows = [
         dict(
             order=i,
@@ -31,12 +32,7 @@ def regime_table(outcomes: Sequence[Outcome], group: Group, tolerance: float) ->
         )
         for i, o in enumerate(outcomes)
     ]
-    table = pd.DataFrame(rows)
-    # Regimes that land on the same point share one label, so labels never overprint.
-    spot = table[["benefit", "autonomy"]].round(6).apply(tuple, axis=1)
-    table["label"] = table.groupby(spot)["regime"].transform(lambda names: " = ".join(names))
-    table["first_at_spot"] = ~spot.duplicated()
-    return table
+    return pd.DataFrame(rows)
 
 
 def paradox_chart(outcomes: Sequence[Outcome], group: Group, tolerance: float, ceiling: float) -> alt.LayerChart:
@@ -52,17 +48,18 @@ def paradox_chart(outcomes: Sequence[Outcome], group: Group, tolerance: float, c
     path = base.mark_line(color="#bbbbbb", strokeDash=[4, 4]).encode(x=x, y=y, order="order:Q")
     points = base.mark_point(size=420, filled=True, opacity=1).encode(
         x=x, y=y,
-        color=alt.Color("regime:N", scale=REGIME_COLOURS, title="Decision regime", sort=None),
-        shape=alt.Shape("regime:N", sort=None, legend=None),
+        color=alt.Color("regime:N", scale=REGIME_COLOURS, title="Decision regime", sort=None,
+                        legend=alt.Legend(labelLimit=0, orient="right")),
+        shape=alt.Shape("regime:N", sort=None, scale=REGIME_SHAPES),
         tooltip=[alt.Tooltip("regime:N", title="Regime"), alt.Tooltip("benefit:Q", title="£ a year", format=",.0f"),
                  alt.Tooltip("autonomy:Q", title="Autonomy", format=".0%"), alt.Tooltip("losers:Q", title="Practices worse off")],
     )
-    labels = base.transform_filter("datum.first_at_spot").mark_text(align="left", dx=14, dy=-12, fontSize=15).encode(
-        x=x, y=y, text="label:N")
     ceiling_rule = alt.Chart(pd.DataFrame({"y": [ceiling], "text": [f"Most the group could gain: {money(ceiling)}"]}))
     rule = ceiling_rule.mark_rule(color=NEUTRAL, strokeDash=[2, 2]).encode(y="y:Q")
-    rule_text = ceiling_rule.mark_text(align="left", x=4, dy=-9, color="#333", fontSize=14).encode(y="y:Q", text="text:N")
-    return (path + rule + rule_text + points + labels).properties(
+    rule_text = ceiling_rule.mark_text(align="right", x="width", dy=-10, color="#333", fontSize=14).encode(y="y:Q", text="text:N")
+    # No text labels on the points: regimes often land close together (a blocked bundle falls back
+    # to the veto result), so colour + shape + legend, and the narrative, name them instead.
+    return (path + rule + rule_text + points).properties(
         width=560, height=340,
         title=alt.Title("The autonomy paradox", subtitle="More benefit for the group costs each practice some say"),
         description=f"Scatter of group benefit against autonomy for five decision regimes. {summary}.",
@@ -108,18 +105,23 @@ def practice_chart(outcome: Outcome, group: Group, tolerance: float) -> alt.Laye
 
 def change_positions_chart(rows: Sequence[dict], labels: dict[str, str]) -> alt.Chart:
     """Net position of each practice from each change run group-wide with no transfers."""
-    table = pd.DataFrame(rows).assign(change=lambda t: t.change.map(labels),
-                                      sign=lambda t: t.net.map(lambda x: "loss" if x < -0.005 else "gain"))
+    def header(row) -> str:
+        return labels[row.change] + ("" if row.group_value > 0 else " (does not pay for the group)")
+
+    table = pd.DataFrame(rows)
+    table = table.assign(change=table.apply(header, axis=1),
+                         sign=table.net.map(lambda x: "loss" if x < -0.005 else "gain"))
     losers = table[table.sign == "loss"]
     summary = "; ".join(f"{r.practice} loses {money(-r.net)} from {r.change}" for r in losers.itertuples()) or "nobody loses"
     return alt.Chart(table).mark_bar().encode(
         x=alt.X("net:Q", title="£ a year", axis=alt.Axis(format=",.0f")),
         y=alt.Y("practice:N", title=None, sort=None),
         color=alt.Color("sign:N", scale=alt.Scale(domain=["gain", "loss"], range=[GAIN, LOSS]), title="Net position"),
-        row=alt.Row("change:N", title=None, sort=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=15)),
+        row=alt.Row("change:N", title=None, sort=None, header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start",
+                                                                       labelFontSize=15, labelFontWeight="bold")),
         tooltip=["change:N", "practice:N", alt.Tooltip("saving:Q", format=",.0f"), alt.Tooltip("cost_share:Q", format=",.0f"),
                  alt.Tooltip("net:Q", format=",.0f")],
-    ).properties(width=440, height=alt.Step(18), description=f"Each change's gain or loss for each practice without transfers: {summary}.")
+    ).properties(width=420, height=alt.Step(18), description=f"Each change's gain or loss for each practice without transfers: {summary}.")
 
 
 def explorer_chart(grid: pd.DataFrame, ceiling: float) -> alt.LayerChart:
@@ -137,8 +139,9 @@ def explorer_chart(grid: pd.DataFrame, ceiling: float) -> alt.LayerChart:
     y = alt.Y("group_benefit:Q", title="Group benefit realised (£ a year)", scale=alt.Scale(domain=[0, ceiling * 1.15]),
               axis=alt.Axis(format=",.0f"))
     points = base.mark_point(size=420, filled=True, opacity=1).encode(
-        x=x, y=y, color=alt.Color("regime:N", scale=REGIME_COLOURS, sort=None, title="Decision regime"),
-        shape=alt.Shape("regime:N", sort=None, legend=None),
+        x=x, y=y, color=alt.Color("regime:N", scale=REGIME_COLOURS, sort=None, title="Decision regime",
+                                  legend=alt.Legend(labelLimit=0)),
+        shape=alt.Shape("regime:N", sort=None, scale=REGIME_SHAPES),
         tooltip=[alt.Tooltip("regime:N"), alt.Tooltip("group_benefit:Q", format=",.0f", title="£ a year"),
                  alt.Tooltip("autonomy_index:Q", format=".0%", title="Autonomy"), alt.Tooltip("losers:Q", title="Practices worse off")])
     ceiling_rule = alt.Chart(pd.DataFrame({"y": [ceiling]})).mark_rule(color=NEUTRAL, strokeDash=[2, 2]).encode(y="y:Q")
