@@ -12,7 +12,7 @@ def app():
 
 
 def chart_spec(widget):
-    return widget.chart.to_dict()
+    return widget.spec
 
 
 def test_default_app_shows_all_regimes_and_every_change(app):

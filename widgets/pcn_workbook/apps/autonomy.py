@@ -12,7 +12,7 @@ import ipywidgets as w
 
 from .. import data
 from ..charts import autonomy as charts
-from ..charts.live import live_chart
+from ..charts.live import live_chart, update_chart
 from ..models import gainshare as gs
 from . import request
 from .autonomy_narrative import narrate
@@ -151,11 +151,11 @@ class AutonomyApp(w.VBox):
             self._problems.append(f"Cannot run this scenario: {err}.")
             self._show_messages()
             return
-        paradox = charts.paradox_chart(self.outcomes, self.group, state.tolerance, self.ceiling)
+        parts = charts.paradox_parts(self.outcomes, self.group, state.tolerance, self.ceiling)
         if self.paradox is None:
-            self.paradox = live_chart(paradox, "pcn-paradox-chart")
+            self.paradox = live_chart(charts.paradox_template().properties(**parts), "pcn-paradox-chart")
         else:
-            self.paradox.chart = paradox
+            update_chart(self.paradox, parts)
         self.narrative.value = narrate(self.outcomes, self.group, state.tolerance, state.rule, self.ceiling)
         self._refresh_practices()
         path = request.page_path()
@@ -164,11 +164,11 @@ class AutonomyApp(w.VBox):
 
     def _refresh_practices(self, _=None) -> None:
         outcome = next(o for o in self.outcomes if o.regime == self.view.value)
-        chart = charts.practice_chart(outcome, self.group, self.tolerance.value)
+        parts = charts.practice_parts(outcome, self.group, self.tolerance.value)
         if self.practices is None:
-            self.practices = live_chart(chart, "pcn-practice-chart")
+            self.practices = live_chart(charts.practice_template().properties(**parts), "pcn-practice-chart")
         else:
-            self.practices.chart = chart
+            update_chart(self.practices, parts)
 
     def _show_messages(self) -> None:
         self.message.value = "".join(f"<p>{escape(p)}</p>" for p in self._problems[:6])

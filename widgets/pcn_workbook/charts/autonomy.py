@@ -7,6 +7,7 @@ the figures it shows, so nothing is conveyed by the picture alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
@@ -35,16 +36,25 @@ def regime_table(outcomes: Sequence[Outcome], group: Group, tolerance: float) ->
     return pd.DataFrame(rows)
 
 
-def paradox_chart(outcomes: Sequence[Outcome], group: Group, tolerance: float, ceiling: float) -> alt.LayerChart:
-    """Group benefit realised against autonomy retained, one point per regime (the paradox at a glance)."""
+def paradox_parts(outcomes: Sequence[Outcome], group: Group, tolerance: float, ceiling: float) -> dict:
+    """What changes between updates of the paradox chart: its data and its text alternative."""
     table = regime_table(outcomes, group, tolerance)
     summary = "; ".join(f"{r.regime}: {money(r.benefit)} a year, autonomy {r.autonomy:.0%}" for r in table.itertuples())
-    top = max(ceiling, table.benefit.max(), 1.0) * 1.15
+    return {
+        "datasets": {"regimes": _records(table),
+                     "ceiling": [{"y": float(ceiling), "text": f"Most the group could gain: {money(ceiling)}"}]},
+        "description": f"Scatter of group benefit against autonomy for five decision regimes. {summary}.",
+    }
+
+
+@lru_cache(maxsize=1)
+def paradox_template() -> alt.LayerChart:
+    """The paradox chart's fixed design; its data arrive as the named datasets of ``paradox_parts``."""
     x = alt.X("autonomy:Q", title="Autonomy retained (share of decisions each practice takes alone)",
               scale=alt.Scale(domain=[-0.05, 1.12]), axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1]))
-    y = alt.Y("benefit:Q", title="Group benefit realised (£ a year)", scale=alt.Scale(domain=[min(0, table.benefit.min()), top]),
+    y = alt.Y("benefit:Q", title="Group benefit realised (£ a year)", scale=alt.Scale(zero=True, nice=True),
               axis=alt.Axis(format=",.0f"))
-    base = alt.Chart(table)
+    base = alt.Chart(alt.NamedData("regimes"))
     path = base.mark_line(color="#bbbbbb", strokeDash=[4, 4]).encode(x=x, y=y, order="order:Q")
     points = base.mark_point(size=420, filled=True, opacity=1).encode(
         x=x, y=y,
@@ -54,16 +64,20 @@ def paradox_chart(outcomes: Sequence[Outcome], group: Group, tolerance: float, c
         tooltip=[alt.Tooltip("regime:N", title="Regime"), alt.Tooltip("benefit:Q", title="£ a year", format=",.0f"),
                  alt.Tooltip("autonomy:Q", title="Autonomy", format=".0%"), alt.Tooltip("losers:Q", title="Practices worse off")],
     )
-    ceiling_rule = alt.Chart(pd.DataFrame({"y": [ceiling], "text": [f"Most the group could gain: {money(ceiling)}"]}))
-    rule = ceiling_rule.mark_rule(color=NEUTRAL, strokeDash=[2, 2]).encode(y="y:Q")
-    rule_text = ceiling_rule.mark_text(align="right", x="width", dy=-10, color="#333", fontSize=14).encode(y="y:Q", text="text:N")
+    ceiling = alt.Chart(alt.NamedData("ceiling"))
+    rule = ceiling.mark_rule(color=NEUTRAL, strokeDash=[2, 2]).encode(y=alt.Y("y:Q", title=None))
+    rule_text = ceiling.mark_text(align="right", x="width", dy=14, color="#333", fontSize=14).encode(y="y:Q", text="text:N")
     # No text labels on the points: regimes often land close together (a blocked bundle falls back
     # to the veto result), so colour + shape + legend, and the narrative, name them instead.
     return (path + rule + rule_text + points).properties(
         width=560, height=340,
         title=alt.Title("The autonomy paradox", subtitle="More benefit for the group costs each practice some say"),
-        description=f"Scatter of group benefit against autonomy for five decision regimes. {summary}.",
     )
+
+
+def paradox_chart(outcomes: Sequence[Outcome], group: Group, tolerance: float, ceiling: float) -> alt.LayerChart:
+    """Group benefit realised against autonomy retained, one point per regime (the paradox at a glance)."""
+    return paradox_template().properties(**paradox_parts(outcomes, group, tolerance, ceiling))
 
 
 def practice_table(outcome: Outcome, group: Group, tolerance: float) -> pd.DataFrame:
@@ -72,19 +86,31 @@ def practice_table(outcome: Outcome, group: Group, tolerance: float) -> pd.DataF
     for p in group.practices:
         net = outcome.net[p.name]
         status = "would leave" if p.name in leavers else ("worse off" if net < -0.005 else "better off or level")
+        label = money(net) + ("  (would leave)" if status == "would leave" else "")
         rows.append(dict(practice=p.name, list_size=p.list_size, net=net, alone=outcome.alone[p.name],
-                         status=status, text=money(net)))
+                         status=status, text=money(net), label=label, label_at=max(net, 0.0)))
     return pd.DataFrame(rows)
 
 
-def practice_chart(outcome: Outcome, group: Group, tolerance: float) -> alt.LayerChart:
-    """Each practice's net position under one regime, with its go-it-alone position marked."""
+def practice_parts(outcome: Outcome, group: Group, tolerance: float) -> dict:
+    """What changes between updates of the per-practice chart: data, title, text alternative."""
     table = practice_table(outcome, group, tolerance)
     summary = "; ".join(f"{r.practice}: {r.text} ({r.status})" for r in table.itertuples())
+    name = REGIME_LABELS[outcome.regime]
+    return {
+        "datasets": {"practices": _records(table), "zero": [{"x": 0.0}]},
+        "title": {"text": name, "subtitle": "Bars: net gain or loss. Black tick: what the practice would make alone."},
+        "description": f"Bar chart of each practice's net position under '{name}'. {summary}.",
+    }
+
+
+@lru_cache(maxsize=1)
+def practice_template() -> alt.LayerChart:
+    """The per-practice chart's fixed design; data arrive as the named datasets of ``practice_parts``."""
     y = alt.Y("practice:N", title=None, sort=None, axis=alt.Axis(labelFontSize=16))
     gain_loss = alt.Color("sign:N", scale=alt.Scale(domain=["gain", "loss"], range=[GAIN, LOSS]),
                           title="Net position", legend=alt.Legend(orient="bottom"))
-    base = alt.Chart(table).transform_calculate(sign="datum.net < -0.005 ? 'loss' : 'gain'")
+    base = alt.Chart(alt.NamedData("practices")).transform_calculate(sign="datum.net < -0.005 ? 'loss' : 'gain'")
     bars = base.mark_bar(height=26).encode(
         x=alt.X("net:Q", title="Net position (£ a year, against doing nothing)", axis=alt.Axis(format=",.0f")),
         y=y, color=gain_loss,
@@ -92,15 +118,19 @@ def practice_chart(outcome: Outcome, group: Group, tolerance: float) -> alt.Laye
                  alt.Tooltip("net:Q", title="£ a year", format=",.0f"), alt.Tooltip("status:N")],
     )
     alone = base.mark_tick(color="#000", thickness=3, size=34).encode(x="alone:Q", y=y)
-    labels = base.mark_text(align="left", dx=6, fontSize=15).encode(
-        x=alt.X("max_net:Q"), y=y, text="label:N").transform_calculate(
-        max_net="max(datum.net, 0)", label="datum.text + (datum.status == 'would leave' ? '  (would leave)' : '')")
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
-    return (bars + zero + alone + labels).properties(
-        width=520, height=alt.Step(40),
-        title=alt.Title(REGIME_LABELS[outcome.regime], subtitle="Bars: net gain or loss. Black tick: what the practice would make alone."),
-        description=f"Bar chart of each practice's net position under '{REGIME_LABELS[outcome.regime]}'. {summary}.",
-    )
+    labels = base.mark_text(align="left", dx=6, fontSize=15).encode(x="label_at:Q", y=y, text="label:N")
+    zero = alt.Chart(alt.NamedData("zero")).mark_rule(color="#333").encode(x="x:Q")
+    return (bars + zero + alone + labels).properties(width=520, height=alt.Step(40))
+
+
+def practice_chart(outcome: Outcome, group: Group, tolerance: float) -> alt.LayerChart:
+    """Each practice's net position under one regime, with its go-it-alone position marked."""
+    return practice_template().properties(**practice_parts(outcome, group, tolerance))
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    """Rows as plain Python values (widget state must be JSON, not numpy)."""
+    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()} for row in table.to_dict("records")]
 
 
 def change_positions_chart(rows: Sequence[dict], labels: dict[str, str]) -> alt.Chart:
