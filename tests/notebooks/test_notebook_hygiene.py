@@ -47,4 +47,4 @@ def test_chapter_is_in_the_book_and_the_gallery(path):
     assert f"notebooks/{path.stem}" in toc
     meta = json.loads(path.read_text())["metadata"]
     assert meta["pcn"]["description"]
-    assert cells(path)[0]["source"].startswith("# ")
+    assert "".join(cells(path)[0]["source"]).startswith("# ")

@@ -1,0 +1,258 @@
+"""Time every chapter app in a real browser, against the bare baseline app in the same run.
+
+Usage: ``pcn-workbook bench [--runs 5] [--presses 30] [--only NAME ...]`` (or run this file).
+
+Method (STACK-NOTES, "Measuring a Voila app in a real browser"): a fresh Chromium context per run.
+* Time-to-interactive: from navigation start (``page.goto``) until the slider handle is visible
+  and the chart's marks are in the DOM, read inside the page (``performance.now()``). Measured with
+  a fresh kernel per page ("cold", ``--no-preheat``) and from a filled kernel pool ("preheated",
+  waiting before each run until the pool has refilled and the server is quiet).
+* Slider latency: focus the handle, press an arrow key ``--presses`` times with a pause between,
+  and time each press in the page from a capture-phase ``keydown`` to the MutationObserver
+  callback that sees the chart's marks change. Measured on the preheated server. A chapter
+  chart may not change on every step (the outcome has not moved), so we also time each press to
+  the first change of a "response" element that does (e.g. the narrative), and report how many
+  presses changed the chart.
+* Kernel memory: resident set size of the page's kernel process, right after it is interactive
+  (median over both modes).
+Prints a table with each app's figures and their ratio to the baseline; writes
+``benchmarks/results/<timestamp>.json`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+from page_timing import slider_latency, time_to_interactive
+from voila_browser import REPO, VoilaServer, launch_chromium
+
+BASELINE = REPO / "benchmarks" / "baseline.ipynb"
+RESULTS = REPO / "benchmarks" / "results"
+# Per notebook: slider, chart, and an element that changes on every slider step (the
+# "response"; the chart itself for the baseline). Classes from docs-dev/CONTRACT.md.
+SELECTORS = {
+    "baseline.ipynb": (".pcn-baseline-slider", ".pcn-baseline-chart", ".pcn-baseline-chart"),
+    "02_autonomy_paradox.ipynb": (".pcn-tolerance", ".pcn-paradox-chart", ".pcn-narrative"),
+}
+@dataclass
+class App:
+    notebook: Path
+    slider: str
+    chart: str
+    response: str
+    tti: dict[str, list[float]] = field(default_factory=lambda: {"cold": [], "preheated": []})
+    presses: int = 0
+    chart_ms: list[float] = field(default_factory=list)  # presses that changed the chart
+    response_ms: list[float] = field(default_factory=list)
+    kernel_rss_mb: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.notebook.stem
+
+    @property
+    def url_path(self) -> str:
+        return f"voila/render/{self.notebook.name}"
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def find_apps(notebooks: Path, only: list[str]) -> list[App]:
+    chapters = sorted(notebooks.glob("[0-9][0-9]_*.ipynb"))
+    apps = []
+    for notebook in [BASELINE, *chapters]:
+        if only and notebook.stem not in only and notebook != BASELINE:
+            continue
+        if notebook.name not in SELECTORS:
+            print(f"skipped {notebook.name}: add its slider/chart classes to SELECTORS")
+            continue
+        apps.append(App(notebook, *SELECTORS[notebook.name]))
+    return apps
+
+
+def measure(apps: list[App], mode: str, args, log_dir: Path, playwright) -> None:
+    preheat = mode == "preheated"
+    roots = sorted({app.notebook.parent for app in apps})
+    servers = {
+        root: VoilaServer(root, preheat=preheat, log_path=log_dir / f"{mode}-{root.name}.log")
+        for root in roots
+    }
+    try:
+        for server in servers.values():
+            server.wait_until_answering()
+            if preheat:
+                server.wait_for_pools()
+        browser = launch_chromium(playwright)
+        for run in range(args.runs):
+            for app in apps:
+                server = servers[app.notebook.parent]
+                if preheat:
+                    server.wait_for_pool(app.notebook.name)
+                server.wait_until_quiet()  # refilled kernel has run its notebook, others idle
+                try:
+                    seconds, kernel_id = time_to_interactive(
+                        browser, server.url + app.url_path, app.slider, app.chart
+                    )
+                except Exception as error:  # keep measuring the other apps
+                    app.errors.append(f"{mode} run {run}: {type(error).__name__}: {error}")
+                    continue
+                if preheat and not server.served_preheated(kernel_id):
+                    app.errors.append(f"{mode} run {run}: page did not get a pooled kernel")
+                app.tti[mode].append(seconds)
+                rss = server.kernel_rss(kernel_id) if kernel_id else None
+                if rss:
+                    app.kernel_rss_mb.append(rss / 2**20)
+                print(f"  {mode:9} run {run + 1}/{args.runs} {app.name}: {seconds:.2f} s")
+        if preheat or "preheated" not in args.modes:  # latency once, preferably preheated
+            for app in apps:
+                servers[app.notebook.parent].wait_until_quiet()
+                try:
+                    app.chart_ms, app.response_ms = slider_latency(
+                        browser, servers[app.notebook.parent].url + app.url_path,
+                        app.slider, app.chart, app.response, args.presses, args.pause_ms,
+                    )
+                    app.presses = args.presses
+                except Exception as error:
+                    app.errors.append(f"latency: {type(error).__name__}: {error}")
+        browser.close()
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+def summary(app: App) -> dict:
+    return {
+        "tti_cold_s": statistics.median(app.tti["cold"]) if app.tti["cold"] else None,
+        "tti_preheated_s": (
+            statistics.median(app.tti["preheated"]) if app.tti["preheated"] else None
+        ),
+        "chart_p50_ms": percentile(app.chart_ms, 0.5),
+        "chart_p95_ms": percentile(app.chart_ms, 0.95),
+        "chart_changes": len(app.chart_ms),
+        "response_p50_ms": percentile(app.response_ms, 0.5),
+        "response_p95_ms": percentile(app.response_ms, 0.95),
+        "kernel_rss_mb": statistics.median(app.kernel_rss_mb) if app.kernel_rss_mb else None,
+    }
+
+
+COLUMNS = [
+    ("tti_cold_s", "TTI cold s", "{:.2f}"),
+    ("tti_preheated_s", "TTI preheat s", "{:.2f}"),
+    ("chart_p50_ms", "key->chart p50", "{:.0f}"),
+    ("chart_p95_ms", "key->chart p95", "{:.0f}"),
+    ("response_p50_ms", "key->resp p50", "{:.0f}"),
+    ("response_p95_ms", "key->resp p95", "{:.0f}"),
+    ("kernel_rss_mb", "kernel MB", "{:.0f}"),
+]
+
+
+def table(apps: list[App], figures: dict[str, dict]) -> str:
+    base = figures.get(BASELINE.stem, {})
+    name_width = max(len(app.name) for app in apps) + 2
+    widths = [max(len(title), 13) + 2 for _, title, _ in COLUMNS]
+    lines = ["app".ljust(name_width) + "".join(
+        f"{title:>{w}}" for (_, title, _), w in zip(COLUMNS, widths, strict=False))]
+    for app in apps:
+        cells = []
+        for (key, _, fmt), w in zip(COLUMNS, widths, strict=False):
+            value, ref = figures[app.name][key], base.get(key)
+            text = "-" if value is None else fmt.format(value)
+            if value is not None and ref:
+                text += f" ({value / ref:.2f}x)"
+            cells.append(f"{text:>{w}}")
+        lines.append(app.name.ljust(name_width) + "".join(cells))
+    lines.append("(ratio) = figure / baseline figure from this run; TTI = median of runs; "
+                 "latencies in ms; kernel MB = RSS after load")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pcn-workbook bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="TTI runs per app and mode")
+    parser.add_argument("--presses", type=int, default=30, help="arrow-key presses per app")
+    parser.add_argument("--pause-ms", type=int, default=200, help="pause between presses")
+    parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks")
+    parser.add_argument("--only", nargs="*", default=[], help="chapter notebook stems")
+    parser.add_argument("--modes", nargs="*", default=["cold", "preheated"],
+                        choices=["cold", "preheated"])
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.presses < 0:
+        parser.error("--runs must be at least 1 and --presses at least 0")
+    if not args.notebooks.is_dir():
+        parser.error(f"notebooks folder not found: {args.notebooks}")
+
+    from playwright.sync_api import sync_playwright
+
+    apps = find_apps(args.notebooks.resolve(), args.only)
+    started = dt.datetime.now().astimezone()
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="pcn-bench-") as logs, sync_playwright() as pw:
+        for mode in args.modes:
+            print(f"{mode}: {', '.join(app.name for app in apps)}")
+            measure(apps, mode, args, Path(logs), pw)
+    figures = {app.name: summary(app) for app in apps}
+    print()
+    print(table(apps, figures))
+    print(f"load average (1 min) before/after: {load_before[0]:.1f} / {os.getloadavg()[0]:.1f}"
+          f" on {os.cpu_count()} CPUs")
+    for app in apps:
+        for error in app.errors:
+            print(f"! {app.name}: {error}")
+        if app.presses:
+            print(f"  {app.name}: {len(app.chart_ms)} of {app.presses} key presses changed the "
+                  f"chart, {len(app.response_ms)} the response ({app.response})")
+
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"{started:%Y%m%dT%H%M%S}.json"
+    record = {
+        "started": started.isoformat(timespec="seconds"),
+        "machine": {
+            "platform": platform.platform(),
+            "python": sys.version.split()[0],
+            "cpus": os.cpu_count(),
+            "voila": version("voila"),
+            "altair": version("altair"),
+            "playwright": version("playwright"),
+            # other work on the machine skews absolute figures; ratios to baseline less so
+            "load_average_1_5_15min": {"before": load_before, "after": os.getloadavg()},
+        },
+        "settings": vars(args) | {"notebooks": str(args.notebooks)},
+        "method": "STACK-NOTES: Measuring a Voila app in a real browser",
+        "apps": {
+            app.name: {
+                "notebook": str(app.notebook.relative_to(REPO)),
+                "selectors": {"slider": app.slider, "chart": app.chart, "response": app.response},
+                "summary": figures[app.name],
+                "tti_s": app.tti,
+                "presses": app.presses,
+                "key_to_chart_ms": app.chart_ms,
+                "key_to_response_ms": app.response_ms,
+                "kernel_rss_mb": app.kernel_rss_mb,
+                "errors": app.errors,
+            }
+            for app in apps
+        },
+    }
+    out.write_text(json.dumps(record, indent=2))
+    print(f"wrote {out.relative_to(REPO)}")
+    return 1 if any(app.errors for app in apps) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
