@@ -49,8 +49,11 @@ class AutonomyApp(w.VBox):
         self.reset = w.Button(description="Reset scenario", tooltip="Back to the scenario's own list sizes and changes")
         lo, hi = gs.TOLERANCE_RANGE
         self.tolerance = w.FloatSlider(value=state.tolerance, min=lo, max=hi, step=0.25, readout_format=".2f",
-                                       description="Tolerance (£ per patient a year a practice will give up for the group)",
-                                       style={"description_width": "initial"}, layout=w.Layout(width="820px"))
+                                       description="Tolerance (£ per patient)", style={"description_width": "200px"},
+                                       layout=w.Layout(width="720px"))
+        tolerance_help = w.HTML("<p>Tolerance stands for trust: how many pounds per registered patient a year "
+                                "a practice will give up for the group before it blocks a decision. "
+                                "Use the arrow keys for fine steps.</p>")
         self.tolerance.add_class("pcn-tolerance")
         self.rule = w.ToggleButtons(options=[(r.label, r.key) for r in gs.RULES], value=state.rule,
                                     description="Gainshare rule", tooltips=[r.description for r in gs.RULES],
@@ -74,7 +77,7 @@ class AutonomyApp(w.VBox):
                         "savings are illustrative, list sizes from NHS Digital (January 2021).</p>")
         setup = w.Accordion(children=[w.VBox([w.HBox([self.scenario, self.reset]), self.changes_box, self.sizes_box])],
                             titles=("Scenario, changes on the table and list sizes",))
-        self.children = [header, self.message, setup, self.tolerance, self.rule, self.paradox, self.narrative,
+        self.children = [header, self.message, setup, tolerance_help, self.tolerance, self.rule, self.paradox, self.narrative,
                          self.view, self.practices, self.share_link]
 
         self.scenario.observe(self._on_scenario, "value")

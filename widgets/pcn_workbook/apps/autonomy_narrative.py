@@ -28,9 +28,10 @@ def narrate(outcomes: Sequence[Outcome], group: Group, tolerance: float, rule: s
         return "\n".join(lines)
 
     blocked = [f"{_names(who)} blocks {escape(labels[c])}" for c, who in veto.blocked_by.items() if c in labels]
-    passed = ", ".join(escape(labels[c]) for c in veto.adopted) or "nothing"
+    passed = _names([labels[c] for c in veto.adopted]) if veto.adopted else "nothing"
+    verb = "go ahead" if len(veto.adopted) > 1 else "goes ahead"
     lines.append(
-        f"<p><b>Change by change</b> (tolerance £{tolerance:g} per patient): {passed} goes ahead"
+        f"<p><b>Change by change</b> (tolerance £{tolerance:g} per patient): {passed} {verb}"
         + (f"; {'; '.join(blocked)}" if blocked else "")
         + f". The group realises {money(veto.group_benefit)} ({share(veto.group_benefit)} of what it could).</p>"
     )
