@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,17 +21,9 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from voila_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one place for the launch flags)
+
 WAIT_MS = 60_000  # generous: a loaded 2-core machine; not a timing assertion
 CHAPTER_PAGE = "notebooks/02_autonomy_paradox.html"
 #: Logged by every Jupyter Book 1 page (sphinx-thebe declares a const twice); harmless.
