@@ -43,6 +43,7 @@ RESULTS = REPO / "benchmarks" / "results"
 SELECTORS = {
     "baseline.ipynb": (".pcn-baseline-slider", ".pcn-baseline-chart", ".pcn-baseline-chart"),
     "02_autonomy_paradox.ipynb": (".pcn-tolerance", ".pcn-paradox-chart", ".pcn-narrative"),
+    "03_scale_choices.ipynb": (".pcn-band", ".pcn-networks-chart", ".pcn-narrative"),
 }
 @dataclass
 class App:

@@ -1,5 +1,5 @@
-"""Chapter 2, the autonomy paradox app, as a workshop participant meets it (CSS classes from
-docs-dev/CONTRACT.md). Every test runs against a preheated server and a cold one: a preheated
+"""Chapter 2, the autonomy paradox app, as a workshop participant meets it (CSS classes set in
+pcn_workbook.apps.autonomy). Every test runs against a preheated server and a cold one: a preheated
 kernel runs the notebook before the browser asks, so the query string takes another path."""
 
 from __future__ import annotations

@@ -182,3 +182,49 @@ def broken_scenarios(draw):
         table = tuple(bad if x is c else x for x in group.changes)
         group, words = gs.Group(group.practices, table, group.saving_per_patient), [c.label, "negative"]
     return kind, group, tolerance, rule, changes, words
+
+
+# --- scale (appended for the Scale choices model) ---------------------------------------------------
+# Areas of practices as group_practices takes them (code, postcode, list_size) and network bands.
+# Postcodes come from a few districts, with CW7/CW10-style pairs and EC1/EC1A-style suffixes so the
+# natural sort matters, and shared postcodes (two practices in one building) turn up often.
+
+import pandas as pd  # noqa: E402
+
+_POSTCODE_AREAS = ("CW", "CH", "SK", "EC", "M")
+_UNIT_LETTERS = "ABDXZ"
+
+postcodes = st.builds(
+    lambda area, district, letter, sector, unit: f"{area}{district}{letter} {sector}{unit}",
+    st.sampled_from(_POSTCODE_AREAS),
+    st.sampled_from([1, 2, 7, 10, 11, 12]),
+    st.sampled_from(["", "", "", "A"]),
+    st.integers(0, 9),
+    st.text(_UNIT_LETTERS, min_size=2, max_size=2),
+)
+# Mostly PCN-ish practices, sometimes a giant that alone exceeds the band.
+scale_list_sizes = st.one_of(*[st.integers(500, 25_000)] * 4, st.integers(25_000, 90_000))
+
+
+@st.composite
+def scale_bands(draw):
+    """(target_min, target_max): whole patients; often a real band (PCN, Malby's community and
+    locality), sometimes a single point or an odd width."""
+    real = draw(st.sampled_from([None, (30_000, 50_000), (30_000, 100_000), (10_000, 14_000), (20_000, 40_000)]))
+    if real is not None:
+        return real
+    lo = draw(st.one_of(st.integers(10_000, 40_000), st.integers(1, 60_000)))
+    hi = lo + draw(st.one_of(st.just(0), st.just(20_000), st.integers(0, 60_000)))
+    return lo, hi
+
+
+@st.composite
+def scale_areas(draw, min_practices=1, max_practices=14):
+    """A valid practice table for one area: unique codes, postcodes possibly shared, rows unsorted."""
+    n = draw(st.integers(min_practices, max_practices))
+    codes = draw(st.lists(st.text("ABCDEFGHJKLMNPQ0123456789", min_size=3, max_size=6),
+                          min_size=n, max_size=n, unique=True))
+    shared = draw(st.lists(postcodes, min_size=max(1, n // 2), max_size=n))
+    chosen = [draw(st.sampled_from(shared)) for _ in range(n)]
+    sizes = draw(st.lists(scale_list_sizes, min_size=n, max_size=n))
+    return pd.DataFrame({"code": codes, "postcode": chosen, "list_size": sizes})

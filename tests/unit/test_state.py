@@ -2,7 +2,7 @@
 
 from hypothesis import given, settings, strategies as st
 
-from pcn_workbook.apps.state import MAX_QUERY, AutonomyState, from_query
+from pcn_workbook.apps.state import MAX_QUERY, AutonomyState, ScaleState, from_query, scale_from_query
 from pcn_workbook.models.gainshare import RULES
 
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20)
@@ -44,3 +44,27 @@ def test_overlong_links_are_cut_with_a_message():
 def test_any_text_parses_without_raising(text):
     state, problems = from_query(text)
     assert isinstance(state, AutonomyState) and all(isinstance(p, str) for p in problems)
+
+
+scale_states = st.builds(
+    ScaleState,
+    area=st.from_regex(r"[0-9A-Z]{3}", fullmatch=True),
+    target_min=st.integers(1_000, 200_000),
+    target_max=st.integers(200_000, 400_000),
+    hospital=st.integers(10_000, 2_000_000),
+    voice_weight=st.integers(0, 20).map(lambda q: q / 20),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(scale_states)
+def test_every_scale_state_round_trips(state):
+    again, problems = scale_from_query(state.to_query())
+    assert problems == [] and again == state
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_parses_as_a_scale_link_without_raising(text):
+    state, problems = scale_from_query(text)
+    assert state.target_min <= state.target_max and all(isinstance(p, str) for p in problems)

@@ -15,8 +15,12 @@ synthetic, ``datasets/build_autonomy.py``).
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
+from dataclasses import dataclass
 from functools import lru_cache
+from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
@@ -285,3 +289,161 @@ def autonomy_group(scenario: str, datasets_dir: str | os.PathLike | None = None)
         saving_per_patient={(r.change, r.practice): float(r.saving_gbp_per_patient)
                             for r in savings.itertuples()},
     )
+
+
+# ---------------------------------------------------------------- the Scale choices chapter
+
+NHS_LISTS = "nhs_practice_lists_2021_01"
+# A UK postcode: outward code (area letters, district digit, optional letter or digit), then the
+# inward code (sector digit and two letters). The space is optional on input.
+_POSTCODE = re.compile(r"^(?P<outward>[A-Z]{1,2}[0-9][A-Z0-9]?) ?(?P<inward>[0-9][A-Z]{2})$")
+
+
+def _half_up(value: float) -> float:
+    """Round to a whole number, halves up (7,930.5 -> 7,931); Python's round() would give 7,930."""
+    return float(math.floor(value + 0.5))
+
+
+@dataclass(frozen=True, eq=False)
+class NhsSummary:
+    """What the NHS list-size file holds and what :func:`nhs_practices` dropped from it.
+
+    ``practices``, ``patients``, ``mean`` and ``median`` describe the whole file, BEFORE any
+    exclusion (January 2021: 6,658 practices, 60,606,345 patients, mean 9,103, median 7,931).
+    ``mean`` and ``median`` are whole patients rounded half up (the exact median is 7,930.5, the
+    average of the two middle practices). ``excluded`` lists every dropped practice once
+    (code, ccg, postcode, list_size, reason); ``kept`` and ``kept_patients`` are what is left.
+    """
+
+    practices: int
+    patients: int
+    mean: float
+    median: float
+    excluded: pd.DataFrame
+    kept: int
+    kept_patients: int
+
+    def lines(self) -> list[str]:
+        """The summary in plain English, one sentence per line."""
+        out = [f"{self.practices:,} GP practices in England on 1 January 2021, "
+               f"with {self.patients:,} registered patients.",
+               f"The average list is {self.mean:,.0f} patients; half of all practices have fewer than "
+               f"{self.median:,.0f}."]
+        if self.excluded.empty:
+            out.append("No practice was left out.")
+        else:
+            dropped = int(self.excluded["list_size"].sum())
+            out.append(f"Left out {len(self.excluded):,} {_plural(len(self.excluded), 'practice')} "
+                       f"({dropped:,} patients):")
+            for reason, group in self.excluded.groupby("reason", sort=True):
+                out.append(f"  {reason} ({len(group):,} {_plural(len(group), 'practice')}).")
+        out.append(f"Kept {self.kept:,} {_plural(self.kept, 'practice')} with {self.kept_patients:,} patients.")
+        out.append("Source: NHS Digital, Patients Registered at a GP Practice, January 2021 "
+                   "(Open Government Licence v3.0).")
+        return out
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"
+
+
+def _check_min_list(min_list) -> int:
+    if isinstance(min_list, bool) or not isinstance(min_list, Real):
+        raise ValueError(f"min_list must be a whole number of patients (0 or more), not {min_list!r}")
+    if not isinstance(min_list, Integral):
+        if not (math.isfinite(min_list) and float(min_list).is_integer()):
+            raise ValueError(f"min_list must be a whole number of patients (0 or more), not {min_list!r}")
+    if min_list < 0:
+        raise ValueError(f"min_list cannot be negative (got {int(min_list):,}); use 0 to keep every practice")
+    return int(min_list)
+
+
+def postcode_parts(postcodes: pd.Series) -> pd.DataFrame:
+    """Postcode, district (outward code, "CW7") and sector (outward code + sector digit, "CW7 1").
+
+    Postcodes are tidied (upper case, one space before the inward code); one that is not a UK
+    postcode gets missing values in all three columns.
+
+    >>> postcode_parts(pd.Series(["CW7 1AT", "sw1p3pa"])).values.tolist()
+    [['CW7 1AT', 'CW7', 'CW7 1'], ['SW1P 3PA', 'SW1P', 'SW1P 3']]
+    """
+    tidy = postcodes.fillna("").astype(str).str.upper().str.replace(r"\s+", " ", regex=True).str.strip()
+    parts = tidy.str.extract(_POSTCODE)
+    return pd.DataFrame({"postcode": parts["outward"] + " " + parts["inward"],
+                         "district": parts["outward"],
+                         "sector": parts["outward"] + " " + parts["inward"].str[0]}, index=postcodes.index)
+
+
+def nhs_practices(min_list: int = 1_000, datasets_dir: str | os.PathLike | None = None
+                  ) -> tuple[pd.DataFrame, NhsSummary]:
+    """Every GP practice in England (January 2021) that is big enough to plan with, and a summary.
+
+    Returns ``(practices, summary)``. ``practices`` has columns code, ccg (2021 CCG code),
+    postcode, district (outward code, "CW7"), sector ("CW7 1") and list_size (registered
+    patients), sorted by postcode then code. A practice is left out, with its reason in
+    ``summary.excluded``, when its list is under ``min_list`` (likely a new or closing practice)
+    or its postcode is missing or not a UK postcode (it cannot be placed). ``min_list=0`` keeps
+    every placeable practice.
+
+    Source: NHS Digital, Patients Registered at a GP Practice, January 2021 (OGL v3.0).
+    """
+    min_list = _check_min_list(min_list)
+    raw = load_table(NHS_LISTS, datasets_dir=datasets_dir)
+    sizes = raw["NUMBER_OF_PATIENTS"].astype("int64")
+    places = postcode_parts(raw["POSTCODE"])
+    table = pd.DataFrame({"code": raw["CODE"].astype(str), "ccg": raw["CCG_CODE"].astype(str),
+                          "postcode": places["postcode"].fillna(raw["POSTCODE"].fillna("").astype(str)),
+                          "district": places["district"], "sector": places["sector"], "list_size": sizes})
+    small = sizes < min_list
+    unplaced = places["district"].isna()
+    reasons = pd.Series("", index=table.index)
+    reasons[small] = f"list under {min_list:,}: likely a new or closing practice"
+    unplaceable = "postcode missing or not a UK postcode: the practice cannot be placed"
+    reasons[unplaced & ~small] = unplaceable
+    reasons[unplaced & small] += "; " + unplaceable
+    dropped = reasons != ""
+    excluded = (table.loc[dropped, ["code", "ccg", "postcode", "list_size"]].assign(reason=reasons[dropped])
+                .sort_values(["list_size", "code"]).reset_index(drop=True))
+    kept = table.loc[~dropped].sort_values(["postcode", "code"]).reset_index(drop=True)
+    for column in ("code", "ccg", "postcode", "district", "sector"):
+        kept[column] = kept[column].astype(str)
+    summary = NhsSummary(practices=len(table), patients=int(sizes.sum()),
+                         mean=_half_up(float(np.mean(sizes))), median=_half_up(float(np.median(sizes))),
+                         excluded=excluded, kept=len(kept), kept_patients=int(kept["list_size"].sum()))
+    return kept, summary
+
+
+def ccg_areas(min_list: int = 1_000, datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """One row per 2021 CCG code: ccg, practices and patients, counting only the practices
+    :func:`nhs_practices` keeps; sorted by ccg."""
+    practices, _ = nhs_practices(min_list, datasets_dir)
+    areas = (practices.groupby("ccg", sort=True)["list_size"].agg(practices="size", patients="sum")
+             .reset_index())
+    return areas.astype({"ccg": str, "practices": "int64", "patients": "int64"})
+
+
+def scale_tiers(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Malby's three scales (2018), smallest first: tier, label, min_population, max_population,
+    sub_band ("" when none), leadership, source."""
+    tiers = load_table("scale_tiers", datasets_dir=datasets_dir)
+    tiers["sub_band"] = tiers["sub_band"].fillna("")
+    return tiers.sort_values("min_population", kind="stable").reset_index(drop=True)
+
+
+def scale_functions(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Shared functions and the tier the sources place them at: function, label, tier,
+    min_population, reason, source (in file order, smallest tier first)."""
+    return load_table("scale_functions", datasets_dir=datasets_dir)
+
+
+def economies_of_scale(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Practice expenses per registered patient, 2013/14, by practice size (NHS Digital via
+    GPonline): measure, group, order, value (GBP per patient per year), unit, source, caveat;
+    sorted by measure then order."""
+    table = load_table("economies_of_scale", datasets_dir=datasets_dir)
+    return table.sort_values(["measure", "order"], kind="stable").reset_index(drop=True)
+
+
+def scale_evidence_notes(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """What the evidence on scale can and cannot say: note, label, finding, source."""
+    return load_table("scale_evidence_notes", datasets_dir=datasets_dir)

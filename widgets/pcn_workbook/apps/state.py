@@ -88,3 +88,53 @@ def _number(text: str) -> float | None:
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class ScaleState:
+    area: str = ""  # 2021 CCG code; "" means the area nearest the national median size
+    target_min: int = 30_000  # patients
+    target_max: int = 50_000
+    hospital: int = 300_000  # an acute trust's catchment (Gowland's round figure)
+    voice_weight: float = 0.5
+
+    def to_query(self) -> str:
+        default = ScaleState()
+        pairs = [(k, str(getattr(self, k))) for k in ("area", "target_min", "target_max", "hospital", "voice_weight")
+                 if getattr(self, k) != getattr(default, k)]
+        return urlencode(pairs)
+
+
+SCALE_LIMITS = {"target_min": (1_000, 400_000), "target_max": (1_000, 400_000), "hospital": (10_000, 2_000_000)}
+
+
+def scale_from_query(query: str) -> tuple[ScaleState, list[str]]:
+    """Parse a scale-chapter link; the area code is checked later, against the data."""
+    problems: list[str] = []
+    if len(query) > MAX_QUERY:
+        problems.append(f"The link was longer than {MAX_QUERY:,} characters; only the start was read.")
+        query = query[:MAX_QUERY]
+    values: dict = {}
+    for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        value = raw.strip()
+        if key == "area":
+            values["area"] = value.upper()
+        elif key in SCALE_LIMITS:
+            x, (lo, hi) = _number(value), SCALE_LIMITS[key]
+            if x is None or x != int(x) or not lo <= x <= hi:
+                problems.append(f"Ignored {key} '{_short(raw)}': it must be a whole number of patients from {lo:,} to {hi:,}.")
+            else:
+                values[key] = int(x)
+        elif key == "voice_weight":
+            x = _number(value)
+            if x is None or not 0 <= x <= 1:
+                problems.append(f"Ignored voice_weight '{_short(raw)}': it must be a number from 0 to 1.")
+            else:
+                values[key] = x
+        else:
+            problems.append(f"Ignored unknown setting '{_short(key)}'.")
+    state = replace(ScaleState(), **values)
+    if state.target_min > state.target_max:
+        problems.append(f"The target band was upside down ({state.target_min:,} above {state.target_max:,}); the two ends were swapped.")
+        state = replace(state, target_min=state.target_max, target_max=state.target_min)
+    return state, problems

@@ -1,0 +1,85 @@
+"""Drive the scale-choices app through its widgets and check what changes."""
+
+import pytest
+
+from pcn_workbook import data
+from pcn_workbook.apps import scale
+
+
+@pytest.fixture
+def app():
+    return scale.build("?area=27D")
+
+
+def test_default_area_is_near_the_median_size():
+    areas = data.ccg_areas()
+    chosen = scale.build("").area.value
+    gap = (areas.patients - areas.patients.median()).abs()
+    assert gap[areas.ccg == chosen].iloc[0] == gap.min()
+
+
+def test_band_regroups_the_area(app):
+    before = (len(app.grouping.networks), app.networks.spec["description"])
+    app.band.value = (60_000, 90_000)
+    assert len(app.grouping.networks) < before[0]
+    assert app.networks.spec["description"] != before[1]
+    assert all(n.population <= 90_000 or len(n.practices) == 1 for n in app.grouping.networks)
+    assert "target_min=60000" in app.share_link.value
+
+
+def test_hospital_changes_the_relationship_count(app):
+    app.hospital.value = 600_000
+    assert "600,000" in app.result.value
+    assert f"{app.grouping.relationships(600_000):.1f}" in app.result.value
+
+
+def test_area_switch_uses_that_areas_practices(app):
+    other = next(c for c in app.areas.ccg if c != "27D")
+    app.area.value = other
+    expected = app.areas.set_index("ccg").loc[other, "practices"]
+    assert sum(len(n.practices) for n in app.grouping.networks) == expected
+
+
+def test_matching_exercise_gives_feedback_with_reasons(app):
+    functions = app.functions.set_index("function")
+    for key, box in app.matches.items():
+        box.value = functions.loc[key, "tier"]
+    app.check.click()
+    assert f"{len(functions)} of {len(functions)} placed" in app.feedback.value
+    first = next(iter(app.matches))
+    wrong = next(t for t in app.tiers.tier if t != functions.loc[first, "tier"])
+    app.matches[first].value = wrong
+    app.check.click()
+    assert "pcn-wrong" in app.feedback.value and f"{len(functions) - 1} of" in app.feedback.value
+
+
+def test_voice_weight_moves_the_curve(app):
+    before = app.voice.chart.to_dict()["description"]
+    app.voice_weight.value = 1.0
+    assert app.voice.chart.to_dict()["description"] != before
+
+
+def test_merge_question_is_answered_from_the_evidence_rows(app):
+    text = " ".join(getattr(c, "value", "") for c in app.children if hasattr(c, "value") and isinstance(c.value, str))
+    for row in data.economies_of_scale().query("measure == 'expenses_by_gps'").itertuples():
+        assert f"£{row.value:.2f}" in text
+
+
+@pytest.mark.parametrize("query, fragment", [
+    ("?area=ZZZ", "Unknown area code"),
+    ("?target_min=-5", "Ignored target_min"),
+    ("?hospital=banana", "Ignored hospital"),
+    ("?target_min=80000&target_max=40000", "upside down"),
+    ("?voice_weight=7", "Ignored voice_weight"),
+])
+def test_bad_links_give_a_message_and_a_working_app(query, fragment):
+    app = scale.build(query)
+    assert fragment in app.message.value
+    assert app.networks is not None and app.result.value
+
+
+def test_state_round_trips_through_the_link(app):
+    app.band.value = (35_000, 55_000)
+    app.hospital.value = 450_000
+    query = app.share_link.value.split("<code>")[1].split("</code>")[0].replace("&amp;", "&")
+    assert scale.build(query).state == app.state

@@ -1,0 +1,64 @@
+"""Chapter 3, the scale-choices app, in real Chromium against a real (preheated) Voila server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOK = REPO / "notebooks" / "03_scale_choices.ipynb"
+APP = f"voila/render/{NOTEBOOK.name}"
+BAND = ".pcn-band .noUi-handle"
+HOSPITAL = ".pcn-hospital .noUi-handle"
+CHART = ".pcn-networks-chart"
+RESULT = ".pcn-narrative"
+MESSAGE = ".pcn-message"
+
+
+@pytest.fixture(scope="module")
+def voila_preheat():
+    return True  # as in a workshop: pages take kernels from the pool
+
+
+def open_app(tab, server, query: str = "") -> str:
+    server.wait_for_pool(NOTEBOOK.name)
+    tab.open(APP + query)
+    tab.page.wait_for_selector(HOSPITAL, state="visible")
+    tab.page.wait_for_selector(f"{RESULT} p")
+    return tab.wait_for_chart(CHART)
+
+
+def test_band_slider_regroups_the_area(tab, voila_server):
+    svg = open_app(tab, voila_server, "?area=27D")
+    text = tab.page.inner_text(RESULT)
+    tab.press_on(BAND, "ArrowRight")  # raise the band's lower end by 5,000 patients
+    assert tab.wait_for_svg_change(CHART, svg) != svg
+    assert tab.wait_for_text_change(RESULT, text) != text
+    tab.assert_clean()
+
+
+def test_hospital_slider_changes_the_relationship_count(tab, voila_server):
+    open_app(tab, voila_server, "?area=27D")
+    text = tab.page.inner_text(RESULT)
+    tab.press_on(HOSPITAL, "ArrowRight")
+    assert "325,000" in tab.wait_for_text_change(RESULT, text)
+    tab.assert_clean()
+
+
+def test_link_sets_the_view(tab, voila_server):
+    open_app(tab, voila_server, "?area=27D&target_min=40000&target_max=60000")
+    assert "27D" in tab.page.inner_text(RESULT)
+    assert "target_min=40000" in tab.page.inner_text(".pcn-share-link")
+    assert tab.page.inner_text(MESSAGE).strip() == ""
+    tab.assert_clean()
+
+
+def test_bad_link_gets_a_message_not_a_traceback(tab, voila_server):
+    open_app(tab, voila_server, "?area=ZZZ&hospital=banana")
+    message = tab.page.inner_text(MESSAGE)
+    assert "ZZZ" in message and "hospital" in message
+    assert "Traceback" not in tab.page.inner_text("body")
+    tab.assert_clean()

@@ -1,0 +1,194 @@
+"""The scale-choices app: real practices of one area -> networks, relationships, tiers and evidence.
+
+Thin by design: grouping and relationships are in ``models.scale``, pictures in ``charts.scale``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as w
+
+from .. import data
+from ..charts import scale as charts
+from ..charts.live import live_chart, update_chart
+from ..models import scale as model
+from . import request
+from .state import SCALE_LIMITS, ScaleState, scale_from_query
+
+STYLE = """<style>
+.pcn-app { font-size: 17px; max-width: 1100px; }
+.pcn-app .widget-label, .pcn-app .widget-readout, .pcn-app label, .pcn-app button, .pcn-app select { font-size: 16px; }
+.pcn-app h2 { font-size: 28px; margin: 4px 0; } .pcn-app h3 { font-size: 21px; margin: 14px 0 4px; }
+.pcn-message { color: #8a3b00; font-weight: 600; }
+.pcn-share-link code { user-select: all; font-size: 14px; }
+.pcn-tiers td, .pcn-tiers th { padding: 4px 10px; text-align: left; vertical-align: top; }
+.pcn-right { color: #005a8c; } .pcn-wrong { color: #8a3b00; }
+</style>"""
+TIER_CHOICES = [("Choose a scale...", "")]
+
+
+def median_area(areas) -> str:
+    """The area whose population is nearest the median area's (the default a facilitator sees first)."""
+    middle = areas.patients.median()
+    return str(areas.iloc[(areas.patients - middle).abs().argsort().iloc[0]].ccg)
+
+
+class ScaleApp(w.VBox):
+    """The chapter app as one widget; controls are attributes so tests can drive it."""
+
+    def __init__(self, state: ScaleState, problems: list[str]):
+        super().__init__()
+        self.add_class("pcn-app")
+        self._problems = list(problems)
+        self.practices, self.summary = data.nhs_practices()
+        self.areas = data.ccg_areas()
+        self.tiers, self.functions = data.scale_tiers(), data.scale_functions()
+        known = set(self.areas.ccg)
+        if state.area and state.area not in known:
+            self._problems.append(f"Unknown area code '{state.area}'; showing the default area instead.")
+        area = state.area if state.area in known else median_area(self.areas)
+
+        self.area = w.Dropdown(options=[(f"{r.ccg} ({r.practices} practices, {r.patients:,} patients)", r.ccg)
+                                        for r in self.areas.itertuples()], value=area, description="Area (2021 CCG)",
+                               style={"description_width": "170px"}, layout=w.Layout(width="560px"))
+        lo, hi = SCALE_LIMITS["target_min"]
+        self.band = w.IntRangeSlider(value=(state.target_min, state.target_max), min=5_000, max=400_000, step=5_000,
+                                     description="Target network size", style={"description_width": "170px"},
+                                     layout=w.Layout(width="720px"))
+        self.band.add_class("pcn-band")
+        self.hospital = w.IntSlider(value=state.hospital, min=100_000, max=1_000_000, step=25_000,
+                                    description="Hospital catchment", style={"description_width": "170px"},
+                                    layout=w.Layout(width="720px"))
+        self.hospital.add_class("pcn-hospital")
+        self.voice_weight = w.FloatSlider(value=state.voice_weight, min=0, max=1, step=0.05, description="Weight on voice",
+                                          style={"description_width": "170px"}, layout=w.Layout(width="560px"))
+        self.message = w.HTML().add_class("pcn-message")
+        self.result = w.HTML().add_class("pcn-narrative")
+        self.share_link = w.HTML().add_class("pcn-share-link")
+        self.networks = self.voice = None
+        self.voice_box = w.VBox()
+        self.matches = {r.function: w.Dropdown(options=TIER_CHOICES + [(t.label, t.tier) for t in self.tiers.itertuples()],
+                                               description=r.label, style={"description_width": "330px"},
+                                               layout=w.Layout(width="620px"))
+                        for r in self.functions.itertuples()}
+        self.check = w.Button(description="Check my answers", button_style="primary")
+        self.feedback = w.HTML().add_class("pcn-feedback")
+        self.check.on_click(self._check)
+
+        self._refresh()
+        header = w.HTML(STYLE + "<h2>What scale for what work?</h2><p>Pick an area of England, a target network size "
+                        "and a hospital's catchment. The practices are real (NHS Digital, January 2021); they are grouped "
+                        "into networks of neighbouring postcodes (alphabetical postcode order: a rough stand-in for geography) "
+                        "without splitting any practice. Ideas from Ben Gowland "
+                        "(<i>The General Practice Blog</i>) and Becky Malby (<i>Primary Care &amp; Scale</i>, 2018).</p>")
+        evidence = data.economies_of_scale()
+        expenses = evidence[evidence.measure == "expenses_by_gps"]
+        self.evidence = live_chart(charts.evidence_chart(expenses), "pcn-evidence-chart")
+        self.children = [
+            header, self.message, self.area, self.band, self.hospital, self.networks, self.result, self.share_link,
+            w.HTML("<h3>Which work belongs at which scale?</h3><p>Place each function, then check.</p>"),
+            *self.matches.values(), self.check, self.feedback,
+            w.HTML("<h3>Distance against voice</h3>"), self.voice_weight, self.voice_box,
+            w.HTML("<h3>Should two 5,000-patient practices merge to save money?</h3>" + merge_answer(evidence)),
+            self.evidence,
+        ]
+        for control in (self.area, self.band, self.hospital):
+            control.observe(self._refresh, "value")
+        for control in (self.voice_weight, self.band):
+            control.observe(self._refresh_voice, "value")
+        self._refresh_voice()
+
+    @property
+    def state(self) -> ScaleState:
+        low, high = self.band.value
+        return ScaleState(self.area.value, low, high, self.hospital.value, round(self.voice_weight.value, 2))
+
+    def _refresh(self, _=None) -> None:
+        state = self.state
+        area = self.practices[self.practices.ccg == state.area]
+        try:
+            grouping = model.group_practices(area[["code", "postcode", "list_size"]], state.target_min, state.target_max)
+        except model.ScaleError as err:
+            self._problems.append(f"Cannot group this area: {err}.")
+            self._show_messages()
+            return
+        self.grouping = grouping
+        parts = charts.networks_parts(grouping, state.target_min, state.target_max, state.area)
+        if self.networks is None:
+            self.networks = live_chart(charts.networks_template().properties(**parts), "pcn-networks-chart")
+        else:
+            update_chart(self.networks, parts)
+        mean_list = area.list_size.mean()
+        as_practices = model.relationships(state.hospital, round(mean_list))
+        as_networks = grouping.relationships(state.hospital)
+        left = ""
+        if grouping.left_over:
+            left += (f" {len(grouping.left_over)} practices ({grouping.left_over_population:,} patients) end up in "
+                     "networks below the band.")
+        if grouping.oversized:
+            left += f" {len(grouping.oversized)} practice(s) are bigger than the band on their own."
+        left = left or " Every practice sits in a network inside the band."
+        self.result.value = (
+            f"<p>Area <b>{escape(state.area)}</b>: {len(area)} practices, {int(area.list_size.sum()):,} patients, "
+            f"grouped into <b>{len(grouping.networks)}</b> networks.{left}</p>"
+            f"<p>A hospital serving {state.hospital:,} people would have to deal with about <b>{as_practices:.1f}</b> "
+            f"practices of this area's average size ({mean_list:,.0f} patients), or about <b>{as_networks:.1f}</b> "
+            "networks of this size. Fewer, stronger relationships make general practice easier to do business with; "
+            "but the bigger the unit, the further it sits from its practices.</p>")
+        self.share_link.value = f"Link to this view: <code>{escape(request.page_path())}?{escape(state.to_query())}</code>"
+        self._show_messages()
+
+    def _refresh_voice(self, _=None) -> None:
+        low, high = self.band.value
+        weight = self.voice_weight.value
+        rows = model.voice_closeness_curve(weights=(weight, 1 - weight))
+        chart = charts.voice_chart(rows, (low + high) / 2)
+        caveat = model.distance_vs_voice((low + high) / 2, 5, weight, 1 - weight).caveat
+        if self.voice is None:
+            self.voice = live_chart(chart, "pcn-voice-chart")
+            self.voice_box.children = [w.HTML(f"<p><i>{escape(caveat)}</i></p>"), self.voice]
+        else:
+            self.voice.chart = chart
+        self.share_link.value = f"Link to this view: <code>{escape(request.page_path())}?{escape(self.state.to_query())}</code>"
+
+    def _check(self, _=None) -> None:
+        labels = dict(zip(self.tiers.tier, self.tiers.label))
+        lines, right = [], 0
+        for r in self.functions.itertuples():
+            chosen = self.matches[r.function].value
+            if not chosen:
+                lines.append(f"<li>{escape(r.label)}: not placed yet.</li>")
+            elif chosen == r.tier:
+                right += 1
+                lines.append(f"<li class='pcn-right'>{escape(r.label)}: yes, {escape(labels[r.tier])}. {escape(r.reason)}</li>")
+            else:
+                lines.append(f"<li class='pcn-wrong'>{escape(r.label)}: the sources put this at {escape(labels[r.tier])}, "
+                             f"not {escape(labels[chosen])}. {escape(r.reason)}</li>")
+        self.feedback.value = f"<p><b>{right} of {len(self.functions)} placed as the sources suggest.</b></p><ul>{''.join(lines)}</ul>"
+
+    def _show_messages(self) -> None:
+        self.message.value = "".join(f"<p>{escape(p)}</p>" for p in self._problems[:6])
+        self._problems.clear()
+
+
+def merge_answer(evidence) -> str:
+    """The evidence on merging two small practices, in words, from the cited rows."""
+    rows = evidence.sort_values("order")
+    first = rows[rows.measure == "expenses_by_gps"]
+    spread = ", ".join(f"{escape(r.group)} £{r.value:.2f}" for r in first.itertuples())
+    return ("<p>Phil Yates (GP Care, Bristol) questioned whether merging two practices of 5,000 patients would bring the "
+            f"economies of scale people expect. The published figures do not show savings with size: expenses per patient "
+            f"were {spread} ({escape(str(first.source.iloc[0]))}). Caveat: these are averages across practices, not the "
+            "before-and-after of any merger; scale may still help resilience, skill mix and new roles.</p>")
+
+
+def build(query: str | None = None) -> w.Widget:
+    """The app, set from a URL query string (by default the page's own, under Voila)."""
+    state, problems = scale_from_query(request.query_string() if query is None else query)
+    try:
+        return ScaleApp(state, problems)
+    except data.DatasetError as err:
+        text = escape(str(err)).replace("\n", "<br>")
+        return w.HTML(f"<h2>What scale for what work?</h2><p>The app cannot start because a dataset has a problem:</p>"
+                      f"<p>{text}</p>").add_class("pcn-message")

@@ -1,0 +1,111 @@
+"""Charts for the scale chapter: data in, chart out, each with a text alternative.
+
+The networks chart follows the live pattern of ``charts.autonomy``: a fixed template plus
+per-update ``parts`` (named datasets and description), so the app can patch it cheaply.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import altair as alt
+import pandas as pd
+
+from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO
+
+
+def network_rows(grouping, target_min: int, target_max: int) -> list[dict]:
+    rows = []
+    for i, n in enumerate(grouping.networks):
+        status = "in the target band" if target_min <= n.population <= target_max else (
+            "below the band" if n.population < target_min else "above the band (one large practice)")
+        rows.append(dict(order=i, network=n.name, population=int(n.population), practices=len(n.practices),
+                         districts=", ".join(n.districts), status=status))
+    return rows
+
+
+def networks_parts(grouping, target_min: int, target_max: int, area: str) -> dict:
+    rows = network_rows(grouping, target_min, target_max)
+    summary = "; ".join(f"{r['network']}: {r['population']:,} patients in {r['practices']} practices ({r['status']})" for r in rows)
+    return {
+        "datasets": {"networks": rows, "band": [{"low": int(target_min), "high": int(target_max)}]},
+        "title": {"text": f"Networks in area {area}", "subtitle": f"Target band {target_min:,} to {target_max:,} patients (shaded)"},
+        "description": f"Bar chart of network populations in area {area}. {summary}.",
+    }
+
+
+@lru_cache(maxsize=1)
+def networks_template() -> alt.LayerChart:
+    status = alt.Color("status:N", title="Network size", legend=alt.Legend(orient="bottom", labelLimit=0),
+                       scale=alt.Scale(domain=["in the target band", "below the band", "above the band (one large practice)"],
+                                       range=[GAIN, LOSS, OKABE_ITO[3]]))
+    y = alt.Y("network:N", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelFontSize=15))
+    band = alt.Chart(alt.NamedData("band")).mark_rect(color="#dddddd", opacity=0.6).encode(x="low:Q", x2="high:Q")
+    bars = alt.Chart(alt.NamedData("networks")).mark_bar(height=22).encode(
+        x=alt.X("population:Q", title="Registered patients", axis=alt.Axis(format=",.0f")), y=y, color=status,
+        tooltip=[alt.Tooltip("network:N"), alt.Tooltip("population:Q", format=","), alt.Tooltip("practices:Q"),
+                 alt.Tooltip("districts:N", title="Postcode districts")])
+    labels = alt.Chart(alt.NamedData("networks")).mark_text(align="left", dx=5, fontSize=14).encode(
+        x="population:Q", y=y, text=alt.Text("practices:Q", format="d"))
+    return (band + bars + labels).properties(width=520, height=alt.Step(30))
+
+
+def networks_chart(grouping, target_min: int, target_max: int, area: str) -> alt.LayerChart:
+    """Each network's population against the target band; the number at each bar's end is its practice count."""
+    return networks_template().properties(**networks_parts(grouping, target_min, target_max, area))
+
+
+def voice_chart(rows: list[dict], marker: float) -> alt.LayerChart:
+    """The illustrative distance-versus-voice curves, with the learner's chosen size marked."""
+    table = pd.DataFrame(rows).melt(id_vars=["population"], value_vars=["voice", "closeness", "score"],
+                                    var_name="measure", value_name="value")
+    table["measure"] = table.measure.map({"voice": "Voice with the system", "closeness": "Closeness to practices",
+                                          "score": "Weighted balance"})
+    lines = alt.Chart(table).mark_line(strokeWidth=3).encode(
+        x=alt.X("population:Q", title="Population covered (log scale)", scale=alt.Scale(type="log"), axis=alt.Axis(format=",.0f")),
+        y=alt.Y("value:Q", title="Illustrative score (0 to 1)", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=[OKABE_ITO[0], OKABE_ITO[1], "#000000"]),
+                        legend=alt.Legend(orient="bottom", labelLimit=0)),
+        strokeDash=alt.StrokeDash("measure:N", legend=None))
+    rule = alt.Chart(pd.DataFrame({"x": [marker]})).mark_rule(color=NEUTRAL, strokeDash=[3, 3]).encode(x="x:Q")
+    best = max(rows, key=lambda r: r["score"])
+    return (lines + rule).properties(
+        width=520, height=260, title=alt.Title("Distance against voice: a thinking aid, not evidence",
+                                               subtitle="Dashed line: the middle of your target band"),
+        description=(f"Illustrative curves of voice, closeness and their weighted balance against population. "
+                     f"With these weights the balance peaks near {best['population']:,.0f} patients."))
+
+
+def evidence_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """Published expenses per patient by practice size, with the value on each bar."""
+    summary = "; ".join(f"{r.group}: £{r.value:.2f}" for r in table.itertuples())
+    table = table.assign(label=[f"£{v:.2f}" for v in table.value])  # d3-format has no pound sign
+    bars = alt.Chart(table).mark_bar(color=OKABE_ITO[0]).encode(
+        x=alt.X("group:N", title="Practice size (number of GPs)", sort=alt.SortField("order"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title="Expenses per patient (£ a year)", scale=alt.Scale(zero=True)))
+    text = bars.mark_text(dy=-8, fontSize=15, color="#000").encode(text="label:N")
+    return (bars + text).properties(
+        width=420, height=260,
+        title=alt.Title("Bigger practices did not spend less per patient",
+                        subtitle="NHS Digital GP earnings and expenses 2013/14 (as reported by GPonline)"),
+        description=f"Bar chart of expenses per patient by practice size: {summary}.")
+
+
+def list_size_chart(list_sizes: pd.Series, step: int = 2_000, cap: int = 40_000) -> alt.LayerChart:
+    """How many practices have lists of each size, in bins of ``step`` patients (binned here, not in
+    the browser, so the chart carries 20 rows rather than every practice)."""
+    clipped = list_sizes.clip(upper=cap - 1)
+    start = (clipped // step * step).astype(int)
+    table = start.value_counts().sort_index().rename_axis("start").reset_index(name="practices")
+    table["end"] = table.start + step
+    median = float(list_sizes.median())
+    bars = alt.Chart(table).mark_bar(color=OKABE_ITO[0]).encode(
+        x=alt.X("start:Q", title=f"Registered patients (lists above {cap:,} in the last bar)", axis=alt.Axis(format=",.0f")),
+        x2="end:Q", y=alt.Y("practices:Q", title="Practices"),
+        tooltip=[alt.Tooltip("start:Q", title="From", format=","), alt.Tooltip("end:Q", title="Up to", format=","),
+                 alt.Tooltip("practices:Q")])
+    rule = alt.Chart(pd.DataFrame({"x": [median]})).mark_rule(color="#000", strokeDash=[4, 3]).encode(x="x:Q")
+    return (bars + rule).properties(
+        width=520, height=240, title=alt.Title("Practice list sizes in England, January 2021",
+                                               subtitle=f"Dashed line: the median, {median:,.0f} patients"),
+        description=f"Histogram of {len(list_sizes):,} practice list sizes in bins of {step:,}; median {median:,.0f} patients.")
