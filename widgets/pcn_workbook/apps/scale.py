@@ -72,7 +72,7 @@ class ScaleApp(w.VBox):
                                                description=r.label, style={"description_width": "330px"},
                                                layout=w.Layout(width="620px"))
                         for r in self.functions.itertuples()}
-        self.check = w.Button(description="Check my answers", button_style="primary")
+        self.check = w.Button(description="Check my answers", button_style="primary", layout=w.Layout(width="220px"))
         self.feedback = w.HTML().add_class("pcn-feedback")
         self.check.on_click(self._check)
 

@@ -39,7 +39,7 @@ def networks_template() -> alt.LayerChart:
     status = alt.Color("status:N", title="Network size", legend=alt.Legend(orient="bottom", labelLimit=0),
                        scale=alt.Scale(domain=["in the target band", "below the band", "above the band (one large practice)"],
                                        range=[GAIN, LOSS, OKABE_ITO[3]]))
-    y = alt.Y("network:N", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelFontSize=15))
+    y = alt.Y("network:N", title=None, sort=alt.EncodingSortField(field="order", op="min"), axis=alt.Axis(labelFontSize=15))
     band = alt.Chart(alt.NamedData("band")).mark_rect(color="#dddddd", opacity=0.6).encode(x="low:Q", x2="high:Q")
     bars = alt.Chart(alt.NamedData("networks")).mark_bar(height=22).encode(
         x=alt.X("population:Q", title="Registered patients", axis=alt.Axis(format=",.0f")), y=y, color=status,
@@ -81,7 +81,7 @@ def evidence_chart(table: pd.DataFrame) -> alt.LayerChart:
     summary = "; ".join(f"{r.group}: £{r.value:.2f}" for r in table.itertuples())
     table = table.assign(label=[f"£{v:.2f}" for v in table.value])  # d3-format has no pound sign
     bars = alt.Chart(table).mark_bar(color=OKABE_ITO[0]).encode(
-        x=alt.X("group:N", title="Practice size (number of GPs)", sort=alt.SortField("order"), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("group:N", title="Practice size (number of GPs)", sort=alt.EncodingSortField(field="order", op="min"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title="Expenses per patient (£ a year)", scale=alt.Scale(zero=True)))
     text = bars.mark_text(dy=-8, fontSize=15, color="#000").encode(text="label:N")
     return (bars + text).properties(
