@@ -14,19 +14,10 @@ from .. import data
 from ..charts import autonomy as charts
 from ..charts.live import live_chart, update_chart
 from ..models import gainshare as gs
-from . import request
+from . import page, request
 from .autonomy_narrative import narrate
 from .state import AutonomyState, from_query
 
-STYLE = """<style>
-.pcn-app { font-size: 17px; max-width: 1100px; }
-.pcn-app .widget-label, .pcn-app .widget-readout, .pcn-app label, .pcn-app button { font-size: 16px; }
-.pcn-app h2 { font-size: 28px; margin: 4px 0; }
-.pcn-message { color: #8a3b00; font-weight: 600; }
-.pcn-narrative p { margin: 0.35em 0; line-height: 1.45; }
-.pcn-takeaway { font-weight: 600; }
-.pcn-share-link code { user-select: all; font-size: 14px; }
-</style>"""
 
 
 class AutonomyApp(w.VBox):
@@ -71,10 +62,10 @@ class AutonomyApp(w.VBox):
         self.size_boxes: dict[str, w.IntText] = {}
 
         self._load_scenario(state)
-        header = w.HTML(STYLE + "<h2>The autonomy paradox</h2><p>Set how much each practice will give up for the group, "
-                        "choose what is on the table, and see what each way of deciding delivers. Figures are £ a year. "
+        header = page.header("The autonomy paradox", "Set how much each practice will give up for the group, "
+                                "choose what is on the table, and see what each way of deciding delivers. Figures are £ a year. "
                         "Source of the idea: Ben Gowland, <i>Can you solve The Autonomy Paradox?</i> (The General Practice Blog); "
-                        "savings are illustrative, list sizes from NHS Digital (January 2021).</p>")
+                        "savings are illustrative, list sizes from NHS Digital (January 2021).")
         setup = w.Accordion(children=[w.VBox([w.HBox([self.scenario, self.reset]), self.changes_box, self.sizes_box])],
                             titles=("Scenario, changes on the table and list sizes",))
         self.children = [header, self.message, setup, tolerance_help, self.tolerance, self.rule, self.paradox, self.narrative,
@@ -174,8 +165,7 @@ class AutonomyApp(w.VBox):
             update_chart(self.practices, parts)
 
     def _show_messages(self) -> None:
-        self.message.value = "".join(f"<p>{escape(p)}</p>" for p in self._problems[:6])
-        self._problems.clear()
+        page.show_messages(self.message, self._problems)
 
 
 def build(query: str | None = None) -> w.Widget:
@@ -187,6 +177,4 @@ def build(query: str | None = None) -> w.Widget:
     try:
         return AutonomyApp(state, problems)
     except data.DatasetError as err:
-        text = escape(str(err)).replace("\n", "<br>")
-        return w.HTML(f"<h2>The autonomy paradox</h2><p>The app cannot start because a dataset has a problem:</p><p>{text}</p>"
-                      "<p>Fix the file (or restore it from the repository) and reload the page.</p>").add_class("pcn-message")
+        return page.dataset_problem("The autonomy paradox", err)

@@ -13,18 +13,9 @@ from .. import data
 from ..charts import scale as charts
 from ..charts.live import live_chart, update_chart
 from ..models import scale as model
-from . import request
+from . import page, request
 from .state import SCALE_LIMITS, ScaleState, scale_from_query
 
-STYLE = """<style>
-.pcn-app { font-size: 17px; max-width: 1100px; }
-.pcn-app .widget-label, .pcn-app .widget-readout, .pcn-app label, .pcn-app button, .pcn-app select { font-size: 16px; }
-.pcn-app h2 { font-size: 28px; margin: 4px 0; } .pcn-app h3 { font-size: 21px; margin: 14px 0 4px; }
-.pcn-message { color: #8a3b00; font-weight: 600; }
-.pcn-share-link code { user-select: all; font-size: 14px; }
-.pcn-tiers td, .pcn-tiers th { padding: 4px 10px; text-align: left; vertical-align: top; }
-.pcn-right { color: #005a8c; } .pcn-wrong { color: #8a3b00; }
-</style>"""
 TIER_CHOICES = [("Choose a scale...", "")]
 
 
@@ -77,11 +68,11 @@ class ScaleApp(w.VBox):
         self.check.on_click(self._check)
 
         self._refresh()
-        header = w.HTML(STYLE + "<h2>What scale for what work?</h2><p>Pick an area of England, a target network size "
+        header = page.header("What scale for what work?", "Pick an area of England, a target network size "
                         "and a hospital's catchment. The practices are real (NHS Digital, January 2021); they are grouped "
                         "into networks of neighbouring postcodes (alphabetical postcode order: a rough stand-in for geography) "
                         "without splitting any practice. Ideas from Ben Gowland "
-                        "(<i>The General Practice Blog</i>) and Becky Malby (<i>Primary Care &amp; Scale</i>, 2018).</p>")
+                        "(<i>The General Practice Blog</i>) and Becky Malby (<i>Primary Care &amp; Scale</i>, 2018).")
         evidence = data.economies_of_scale()
         expenses = evidence[evidence.measure == "expenses_by_gps"]
         self.evidence = live_chart(charts.evidence_chart(expenses), "pcn-evidence-chart")
@@ -168,8 +159,7 @@ class ScaleApp(w.VBox):
         self.feedback.value = f"<p><b>{right} of {len(self.functions)} placed as the sources suggest.</b></p><ul>{''.join(lines)}</ul>"
 
     def _show_messages(self) -> None:
-        self.message.value = "".join(f"<p>{escape(p)}</p>" for p in self._problems[:6])
-        self._problems.clear()
+        page.show_messages(self.message, self._problems)
 
 
 def merge_answer(evidence) -> str:
@@ -189,6 +179,4 @@ def build(query: str | None = None) -> w.Widget:
     try:
         return ScaleApp(state, problems)
     except data.DatasetError as err:
-        text = escape(str(err)).replace("\n", "<br>")
-        return w.HTML(f"<h2>What scale for what work?</h2><p>The app cannot start because a dataset has a problem:</p>"
-                      f"<p>{text}</p>").add_class("pcn-message")
+        return page.dataset_problem("What scale for what work?", err)

@@ -1,0 +1,38 @@
+"""What every chapter app's page shares: its look, its message area, and its dataset-error page."""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as w
+
+# Type readable at projector distance; messages in a dark orange that is not the only cue (bold).
+STYLE = """<style>
+.pcn-app { font-size: 17px; max-width: 1100px; }
+.pcn-app .widget-label, .pcn-app .widget-readout, .pcn-app label, .pcn-app button, .pcn-app select { font-size: 16px; }
+.pcn-app h2 { font-size: 28px; margin: 4px 0; } .pcn-app h3 { font-size: 21px; margin: 14px 0 4px; }
+.pcn-message { color: #8a3b00; font-weight: 600; }
+.pcn-narrative p { margin: 0.35em 0; line-height: 1.45; }
+.pcn-takeaway { font-weight: 600; }
+.pcn-share-link code { user-select: all; font-size: 14px; }
+.pcn-right { color: #005a8c; } .pcn-wrong { color: #8a3b00; }
+</style>"""
+MAX_MESSAGES = 6
+
+
+def header(title: str, intro_html: str) -> w.HTML:
+    return w.HTML(f"{STYLE}<h2>{escape(title)}</h2><p>{intro_html}</p>")
+
+
+def show_messages(area: w.HTML, problems: list[str]) -> None:
+    """Show (escaped) and then forget the problems found since the last update."""
+    area.value = "".join(f"<p>{escape(p)}</p>" for p in problems[:MAX_MESSAGES])
+    problems.clear()
+
+
+def dataset_problem(title: str, error: Exception) -> w.HTML:
+    """The page shown instead of an app whose datasets cannot be read: the reason, never a traceback."""
+    text = escape(str(error)).replace("\n", "<br>")
+    return w.HTML(f"{STYLE}<h2>{escape(title)}</h2><p>The app cannot start because a dataset has a problem:</p>"
+                  f"<p>{text}</p><p>Fix the file (or restore it from the repository) and reload the page.</p>"
+                  ).add_class("pcn-message")
