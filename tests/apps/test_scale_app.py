@@ -83,3 +83,14 @@ def test_state_round_trips_through_the_link(app):
     app.hospital.value = 450_000
     query = app.share_link.value.split("<code>")[1].split("</code>")[0].replace("&amp;", "&")
     assert scale.build(query).state == app.state
+
+
+def test_result_says_which_functions_sit_at_the_band(app):
+    tiers = app.tiers.set_index("tier")
+    app.band.value = (30_000, 50_000)
+    here = app.result.value.split("put here:")[1].split(".")[0]
+    for row in app.functions.itertuples():
+        overlaps = tiers.loc[row.tier, "min_population"] <= 50_000 and tiers.loc[row.tier, "max_population"] >= 30_000
+        assert (row.label.replace("&", "&amp;") in here) == overlaps, row.label
+    app.band.value = (150_000, 300_000)
+    assert "Closer to patients than this" in app.result.value and "bigger footprint" not in app.result.value

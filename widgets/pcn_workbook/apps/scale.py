@@ -126,9 +126,24 @@ class ScaleApp(w.VBox):
             f"<p>A hospital serving {state.hospital:,} people would have to deal with about <b>{as_practices:.1f}</b> "
             f"practices of this area's average size ({mean_list:,.0f} patients), or about <b>{as_networks:.1f}</b> "
             "networks of this size. Fewer, stronger relationships make general practice easier to do business with; "
-            "but the bigger the unit, the further it sits from its practices.</p>")
+            "but the bigger the unit, the further it sits from its practices.</p>" + self._functions_at(state.target_min, state.target_max))
         self.share_link.value = f"Link to this view: <code>{escape(request.page_path())}?{escape(state.to_query())}</code>"
         self._show_messages()
+
+    def _functions_at(self, low: int, high: int) -> str:
+        """Where the functions sit relative to a band, by the population range of each one's scale (Malby)."""
+        tiers = self.tiers.set_index("tier")
+        ranges = self.functions.tier.map(lambda t: (tiers.loc[t, "min_population"], tiers.loc[t, "max_population"]))
+        groups = {"here": [], "closer": [], "bigger": []}
+        for label, (t_min, t_max) in zip(self.functions.label, ranges):
+            key = "closer" if t_max < low else "bigger" if t_min > high else "here"
+            groups[key].append(escape(label))
+        parts = [f"<p>At {low:,} to {high:,} patients, Malby's scales put here: {', '.join(groups['here']) or 'none of the functions listed'}."]
+        if groups["closer"]:
+            parts.append(f" Closer to patients than this: {', '.join(groups['closer'])}.")
+        if groups["bigger"]:
+            parts.append(f" Needing a bigger footprint: {', '.join(groups['bigger'])}.")
+        return "".join(parts) + " Test yourself in the exercise below.</p>"
 
     def _refresh_voice(self, _=None) -> None:
         low, high = self.band.value
