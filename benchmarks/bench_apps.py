@@ -39,7 +39,7 @@ from voila_browser import REPO, VoilaServer, launch_chromium
 BASELINE = REPO / "benchmarks" / "baseline.ipynb"
 RESULTS = REPO / "benchmarks" / "results"
 # Per notebook: slider, chart, and an element that changes on every slider step (the
-# "response"; the chart itself for the baseline). Classes from docs-dev/CONTRACT.md.
+# "response"; the chart itself for the baseline). Classes are set in each app module.
 SELECTORS = {
     "baseline.ipynb": (".pcn-baseline-slider", ".pcn-baseline-chart", ".pcn-baseline-chart"),
     "02_autonomy_paradox.ipynb": (".pcn-tolerance", ".pcn-paradox-chart", ".pcn-narrative"),
