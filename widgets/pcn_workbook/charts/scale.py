@@ -101,11 +101,11 @@ def list_size_chart(list_sizes: pd.Series, step: int = 2_000, cap: int = 40_000)
     median = float(list_sizes.median())
     bars = alt.Chart(table).mark_bar(color=OKABE_ITO[0]).encode(
         x=alt.X("start:Q", title=f"Registered patients (lists above {cap:,} in the last bar)", axis=alt.Axis(format=",.0f")),
-        x2="end:Q", y=alt.Y("practices:Q", title="Practices"),
+        x2="end:Q", y=alt.Y("practices:Q", title="Practices"), y2=alt.datum(0),
         tooltip=[alt.Tooltip("start:Q", title="From", format=","), alt.Tooltip("end:Q", title="Up to", format=","),
                  alt.Tooltip("practices:Q")])
     rule = alt.Chart(pd.DataFrame({"x": [median]})).mark_rule(color="#000", strokeDash=[4, 3]).encode(x="x:Q")
     return (bars + rule).properties(
         width=520, height=240, title=alt.Title("Practice list sizes in England, January 2021",
-                                               subtitle=f"Dashed line: the median, {median:,.0f} patients"),
+                                               subtitle=f"{len(list_sizes):,} practices shown; dashed line: their median, {median:,.0f} patients"),
         description=f"Histogram of {len(list_sizes):,} practice list sizes in bins of {step:,}; median {median:,.0f} patients.")
