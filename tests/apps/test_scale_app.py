@@ -54,9 +54,17 @@ def test_matching_exercise_gives_feedback_with_reasons(app):
 
 
 def test_voice_weight_moves_the_curve(app):
-    before = app.voice.chart.to_dict()["description"]
+    before = app.voice.spec["datasets"]["curve"]
     app.voice_weight.value = 1.0
-    assert app.voice.chart.to_dict()["description"] != before
+    assert app.voice.spec["datasets"]["curve"] != before
+    assert "voice_weight=1" in app.share_link.value
+
+
+def test_area_and_hospital_changes_update_the_link(app):
+    app.hospital.value = 500_000
+    assert "hospital=500000" in app.share_link.value
+    app.area.value = next(c for c in app.areas.ccg if c != "27D")
+    assert f"area={app.area.value}" in app.share_link.value
 
 
 def test_merge_question_is_answered_from_the_evidence_rows(app):

@@ -416,7 +416,11 @@ def nhs_practices(min_list: int = 1_000, datasets_dir: str | os.PathLike | None 
 def ccg_areas(min_list: int = 1_000, datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """One row per 2021 CCG code: ccg, practices and patients, counting only the practices
     :func:`nhs_practices` keeps; sorted by ccg."""
-    practices, _ = nhs_practices(min_list, datasets_dir)
+    return areas_of(nhs_practices(min_list, datasets_dir)[0])
+
+
+def areas_of(practices: pd.DataFrame) -> pd.DataFrame:
+    """ccg, practices and patients per area of an :func:`nhs_practices` table (no second read)."""
     areas = (practices.groupby("ccg", sort=True)["list_size"].agg(practices="size", patients="sum")
              .reset_index())
     return areas.astype({"ccg": str, "practices": "int64", "patients": "int64"})

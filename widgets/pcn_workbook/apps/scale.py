@@ -33,7 +33,7 @@ class ScaleApp(w.VBox):
         self.add_class("pcn-app")
         self._problems = list(problems)
         self.practices, self.summary = data.nhs_practices()
-        self.areas = data.ccg_areas()
+        self.areas = data.areas_of(self.practices)
         self.tiers, self.functions = data.scale_tiers(), data.scale_functions()
         known = set(self.areas.ccg)
         if state.area and state.area not in known:
@@ -127,7 +127,7 @@ class ScaleApp(w.VBox):
             f"practices of this area's average size ({mean_list:,.0f} patients), or about <b>{as_networks:.1f}</b> "
             "networks of this size. Fewer, stronger relationships make general practice easier to do business with; "
             "but the bigger the unit, the further it sits from its practices.</p>" + self._functions_at(state.target_min, state.target_max))
-        self.share_link.value = f"Link to this view: <code>{escape(request.page_path())}?{escape(state.to_query())}</code>"
+        self._update_link()
         self._show_messages()
 
     def _functions_at(self, low: int, high: int) -> str:
@@ -148,14 +148,15 @@ class ScaleApp(w.VBox):
     def _refresh_voice(self, _=None) -> None:
         low, high = self.band.value
         weight = self.voice_weight.value
-        rows = model.voice_closeness_curve(weights=(weight, 1 - weight))
-        chart = charts.voice_chart(rows, (low + high) / 2)
-        caveat = model.distance_vs_voice((low + high) / 2, 5, weight, 1 - weight).caveat
+        parts = charts.voice_parts(model.voice_closeness_curve(weights=(weight, 1 - weight)), (low + high) / 2)
         if self.voice is None:
-            self.voice = live_chart(chart, "pcn-voice-chart")
-            self.voice_box.children = [w.HTML(f"<p><i>{escape(caveat)}</i></p>"), self.voice]
+            self.voice = live_chart(charts.voice_template().properties(**parts), "pcn-voice-chart")
+            self.voice_box.children = [w.HTML(f"<p><i>{escape(model.CAVEAT)}</i></p>"), self.voice]
         else:
-            self.voice.chart = chart
+            update_chart(self.voice, parts)
+        self._update_link()
+
+    def _update_link(self) -> None:
         self.share_link.value = f"Link to this view: <code>{escape(request.page_path())}?{escape(self.state.to_query())}</code>"
 
     def _check(self, _=None) -> None:

@@ -55,25 +55,40 @@ def networks_chart(grouping, target_min: int, target_max: int, area: str) -> alt
     return networks_template().properties(**networks_parts(grouping, target_min, target_max, area))
 
 
-def voice_chart(rows: list[dict], marker: float) -> alt.LayerChart:
-    """The illustrative distance-versus-voice curves, with the learner's chosen size marked."""
-    table = pd.DataFrame(rows).melt(id_vars=["population"], value_vars=["voice", "closeness", "score"],
-                                    var_name="measure", value_name="value")
-    table["measure"] = table.measure.map({"voice": "Voice with the system", "closeness": "Closeness to practices",
-                                          "score": "Weighted balance"})
-    lines = alt.Chart(table).mark_line(strokeWidth=3).encode(
+VOICE_MEASURES = {"voice": "Voice with the system", "closeness": "Closeness to practices", "score": "Weighted balance"}
+
+
+def voice_parts(rows: list[dict], marker: float) -> dict:
+    """What changes between updates of the voice chart: the curves, the marker, the text alternative."""
+    curve = [{"population": float(r["population"]), "measure": label, "value": float(r[key])}
+             for r in rows for key, label in VOICE_MEASURES.items()]
+    best = max(rows, key=lambda r: r["score"])
+    return {
+        "datasets": {"curve": curve, "marker": [{"x": float(marker)}]},
+        "description": ("Illustrative curves of voice, closeness and their weighted balance against population. "
+                        f"With these weights the balance peaks near {best['population']:,.0f} patients."),
+    }
+
+
+@lru_cache(maxsize=1)
+def voice_template() -> alt.LayerChart:
+    """The distance-against-voice chart's fixed design; data arrive through ``voice_parts``."""
+    lines = alt.Chart(alt.NamedData("curve")).mark_line(strokeWidth=3).encode(
         x=alt.X("population:Q", title="Population covered (log scale)", scale=alt.Scale(type="log"), axis=alt.Axis(format=",.0f")),
         y=alt.Y("value:Q", title="Illustrative score (0 to 1)", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=[OKABE_ITO[0], OKABE_ITO[1], "#000000"]),
+        color=alt.Color("measure:N", title=None, sort=list(VOICE_MEASURES.values()),
+                        scale=alt.Scale(domain=list(VOICE_MEASURES.values()), range=[OKABE_ITO[1], OKABE_ITO[0], "#000000"]),
                         legend=alt.Legend(orient="bottom", labelLimit=0)),
         strokeDash=alt.StrokeDash("measure:N", legend=None))
-    rule = alt.Chart(pd.DataFrame({"x": [marker]})).mark_rule(color=NEUTRAL, strokeDash=[3, 3]).encode(x="x:Q")
-    best = max(rows, key=lambda r: r["score"])
+    rule = alt.Chart(alt.NamedData("marker")).mark_rule(color=NEUTRAL, strokeDash=[3, 3]).encode(x="x:Q")
     return (lines + rule).properties(
         width=520, height=260, title=alt.Title("Distance against voice: a thinking aid, not evidence",
-                                               subtitle="Dashed line: the middle of your target band"),
-        description=(f"Illustrative curves of voice, closeness and their weighted balance against population. "
-                     f"With these weights the balance peaks near {best['population']:,.0f} patients."))
+                                               subtitle="Dashed line: the middle of your target band"))
+
+
+def voice_chart(rows: list[dict], marker: float) -> alt.LayerChart:
+    """The illustrative distance-versus-voice curves, with the learner's chosen size marked."""
+    return voice_template().properties(**voice_parts(rows, marker))
 
 
 def evidence_chart(table: pd.DataFrame) -> alt.LayerChart:
