@@ -1,0 +1,137 @@
+"""Properties of the trust model: bounds, determinism, bookkeeping of tournaments and evolution."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pcn_workbook.models import trust as tr
+from strategies import EXPENSIVE, PROPERTY
+
+KEYS = list(tr.STRATEGIES)
+DETERMINISTIC = [k for k, s in tr.STRATEGIES.items() if not s.uses_chance]
+
+keys = st.sampled_from(KEYS)
+deterministic_keys = st.sampled_from(DETERMINISTIC)
+rounds = st.integers(1, 40)
+noises = st.one_of(st.just(0.0), st.floats(0.0, 0.5, allow_nan=False))
+seeds = st.integers(0, 2**32 - 1)
+payoff_values = st.one_of(st.integers(-5, 5).map(float), st.floats(-10, 10, allow_nan=False, allow_subnormal=False))
+payoffs = st.builds(tr.Payoffs, payoff_values, payoff_values, payoff_values, payoff_values)
+
+
+@st.composite
+def mixes(draw, min_players=2, max_players=12):
+    """A mix of 2-12 players over a random subset of strategies (zero counts allowed)."""
+    chosen = draw(st.lists(keys, min_size=1, max_size=5, unique=True))
+    counts = {k: draw(st.integers(0, max_players)) for k in chosen}
+    total = sum(counts.values())
+    if total < min_players:
+        counts[chosen[0]] += min_players - total
+    while sum(counts.values()) > max_players:
+        k = max(counts, key=counts.get)
+        counts[k] -= 1
+    return counts
+
+
+# --- matches -------------------------------------------------------------------------------------
+
+@PROPERTY
+@given(keys, keys, rounds, noises, seeds, payoffs)
+def test_each_total_lies_within_rounds_times_the_payoff_bounds(a, b, n, noise, seed, p):
+    m = tr.match(a, b, rounds=n, noise=noise, seed=seed, payoffs=p)
+    lo, hi = p.bound()
+    for total in m.totals:
+        assert n * lo - 1e-9 * (1 + abs(n * lo)) <= total <= n * hi + 1e-9 * (1 + abs(n * hi))
+    assert len(m.actions) == len(m.intended) == len(m.scores) == n
+    assert 0 <= m.cooperation <= 1 and 0 <= m.mistakes <= 2 * n
+
+
+@PROPERTY
+@given(deterministic_keys, deterministic_keys, rounds, seeds, seeds)
+def test_without_mistakes_or_chance_the_seed_does_not_matter(a, b, n, s1, s2):
+    assert tr.match(a, b, rounds=n, seed=s1).actions == tr.match(a, b, rounds=n, seed=s2).actions
+
+
+@PROPERTY
+@given(keys, keys, rounds, seeds)
+def test_no_mistakes_at_zero_noise(a, b, n, seed):
+    m = tr.match(a, b, rounds=n, noise=0.0, seed=seed)
+    assert m.mistakes == 0 and m.intended == m.actions
+
+
+@PROPERTY
+@given(keys, keys, rounds, noises, seeds)
+def test_mistakes_count_the_differences_and_a_match_repeats_exactly(a, b, n, noise, seed):
+    m = tr.match(a, b, rounds=n, noise=noise, seed=seed)
+    assert m.mistakes == sum((w[0] != x[0]) + (w[1] != x[1]) for w, x in zip(m.intended, m.actions))
+    assert m == tr.match(a, b, rounds=n, noise=noise, seed=seed)
+
+
+@PROPERTY
+@given(keys, keys, rounds, noises, seeds)
+def test_swapping_players_mirrors_a_match_without_chance(a, b, n, noise, seed):
+    if tr.STRATEGIES[a].uses_chance or tr.STRATEGIES[b].uses_chance or noise:
+        return  # the draw order (A before B) differs once swapped, so only chance-free matches mirror
+    ab, ba = tr.match(a, b, rounds=n, seed=seed), tr.match(b, a, rounds=n, seed=seed)
+    assert ab.actions == tuple((y, x) for x, y in ba.actions)
+    assert ab.totals == ba.totals[::-1]
+
+
+# --- payoffs -------------------------------------------------------------------------------------
+
+@PROPERTY
+@given(payoffs)
+def test_no_warnings_exactly_when_the_payoffs_make_a_repeated_dilemma(p):
+    r, s, t, q = p.both_share, p.sucker, p.temptation, p.both_hoard
+    assert (p.warnings() == []) == (t > r > q > s and 2 * r > t + s)
+
+
+# --- tournaments and evolution -------------------------------------------------------------------
+
+@PROPERTY
+@given(mixes(max_players=8), st.integers(1, 12), noises, seeds)
+def test_tournament_scores_are_the_sums_of_its_match_totals(mix, n, noise, seed):
+    t = tr.tournament(mix, rounds=n, noise=noise, seed=seed)
+    per_player = [0.0] * len(t.players)
+    shared = 0
+    for i, j, s in tr.schedule(t.players, seed):
+        m = tr.match(t.players[i], t.players[j], rounds=n, noise=noise, seed=s)
+        per_player[i] += m.totals[0]
+        per_player[j] += m.totals[1]
+        shared += sum(x == tr.SHARE for pair in m.actions for x in pair)
+    assert math.isclose(sum(t.scores), sum(per_player), rel_tol=1e-9, abs_tol=1e-9)
+    assert all(math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9) for x, y in zip(t.scores, per_player))
+    pairs = len(t.players) * (len(t.players) - 1) // 2
+    assert math.isclose(t.cooperation, shared / (2 * n * pairs))
+    rows = t.by_strategy()
+    assert sum(r["players"] for r in rows) == len(t.players)
+    assert [r["mean_score"] for r in rows] == sorted((r["mean_score"] for r in rows), reverse=True)
+
+
+@EXPENSIVE
+@given(mixes(), st.integers(0, 8), st.integers(1, 10), noises, st.integers(0, 6), seeds)
+def test_evolution_keeps_the_population_size_and_the_keys(mix, generations, n, noise, replace, seed):
+    size = sum(mix.values())
+    replace = min(replace, size // 2)
+    r = tr.evolve(mix, generations=generations, rounds=n, noise=noise, replace=replace, seed=seed)
+    assert len(r.counts) == len(r.cooperation) == generations + 1
+    assert r.counts[0] == {k: mix[k] for k in tr.STRATEGIES if k in mix}
+    for before, after in zip(r.counts, r.counts[1:]):
+        assert sum(after.values()) == size and list(after) == list(before)
+        assert all(v >= 0 for v in after.values())
+        assert sum(abs(after[k] - before[k]) for k in after) <= 2 * replace  # at most `replace` move
+        assert all(after[k] == 0 for k in after if before[k] == 0)  # extinct strategies stay extinct
+    assert all(0 <= c <= 1 for c in r.cooperation)
+    assert r == tr.evolve(mix, generations=generations, rounds=n, noise=noise, replace=replace, seed=seed)
+
+
+# --- over-communication --------------------------------------------------------------------------
+
+@PROPERTY
+@given(st.floats(0, 0.5), st.floats(0, 1), st.floats(0, 1))
+def test_more_effort_never_means_more_mistakes(noise, e1, e2):
+    lo, hi = sorted((e1, e2))
+    assert 0 <= tr.effective_noise(noise, hi) <= tr.effective_noise(noise, lo) <= noise
