@@ -39,18 +39,22 @@ from voila_browser import REPO, VoilaServer, launch_chromium
 BASELINE = REPO / "benchmarks" / "baseline.ipynb"
 RESULTS = REPO / "benchmarks" / "results"
 # Per notebook: slider, chart, and an element that changes on every slider step (the
-# "response"; the chart itself for the baseline). Classes are set in each app module.
+# "response"; the chart itself for the baseline), and optionally a query string that opens the
+# app where that slider is (the trust app is a guided walk). Classes are set in each app module.
 SELECTORS = {
     "baseline.ipynb": (".pcn-baseline-slider", ".pcn-baseline-chart", ".pcn-baseline-chart"),
     "02_autonomy_paradox.ipynb": (".pcn-tolerance", ".pcn-paradox-chart", ".pcn-narrative"),
     "03_scale_choices.ipynb": (".pcn-band", ".pcn-networks-chart", ".pcn-narrative"),
+    "04_trust.ipynb": (".pcn-noise", ".pcn-match-chart", ".pcn-narrative", "?step=noise&a=tit_for_tat&b=tit_for_tat"),
 }
+
 @dataclass
 class App:
     notebook: Path
     slider: str
     chart: str
     response: str
+    query: str = ""
     tti: dict[str, list[float]] = field(default_factory=lambda: {"cold": [], "preheated": []})
     presses: int = 0
     chart_ms: list[float] = field(default_factory=list)  # presses that changed the chart
@@ -64,7 +68,7 @@ class App:
 
     @property
     def url_path(self) -> str:
-        return f"voila/render/{self.notebook.name}"
+        return f"voila/render/{self.notebook.name}{self.query}"
 
 
 def percentile(values: list[float], q: float) -> float | None:

@@ -138,3 +138,102 @@ def scale_from_query(query: str) -> tuple[ScaleState, list[str]]:
         problems.append(f"The target band was upside down ({state.target_min:,} above {state.target_max:,}); the two ends were swapped.")
         state = replace(state, target_min=state.target_max, target_max=state.target_min)
     return state, problems
+
+
+# ------------------------------------------------------------------ the trust chapter
+
+TRUST_STEPS = ("hook", "strategies", "match", "noise", "tournament", "evolution", "communication",
+               "decisions", "access", "sandbox")
+# name -> (kind, low, high) for numbers; every numeric setting of the trust app is bounded here.
+TRUST_LIMITS: dict[str, tuple[type, float, float]] = {
+    "rounds": (int, 1, 50), "noise": (float, 0.0, 0.5), "seed": (int, 0, 10_000),
+    "both_share": (float, -5, 5), "sucker": (float, -5, 5), "temptation": (float, -5, 5), "both_hoard": (float, -5, 5),
+    "generations": (int, 1, 50), "replace": (int, 1, 10), "effort": (float, 0.0, 1.0), "cost": (float, 0.0, 3.0),
+    "practices": (int, 3, 30), "meetings": (int, 4, 100), "rogue_step": (float, 0.0, 0.5),
+    "consensus_meetings": (int, 1, 4), "p_yes": (float, 0.0, 1.0), "pcns": (int, 1, 20),
+}
+MIX_LIMIT = 15  # players of one strategy in the tournament and the evolving network
+
+
+@dataclass(frozen=True)
+class TrustState:
+    step: str = "hook"
+    a: str = "tit_for_tat"
+    b: str = "detective"
+    rounds: int = 10  # Case's matches are ten rounds long
+    noise: float = 0.0
+    seed: int = 1
+    both_share: float = 2.0  # Nicky Case's payoffs
+    sucker: float = -1.0
+    temptation: float = 3.0
+    both_hoard: float = 0.0
+    mix: tuple[tuple[str, int], ...] = (("always_share", 5), ("always_hoard", 5), ("tit_for_tat", 5),
+                                        ("tit_for_two_tats", 5), ("grudger", 5))
+    generations: int = 20
+    replace: int = 5  # Case replaces the bottom five with copies of the top five
+    effort: float = 0.0
+    cost: float | None = None  # None: the model's default cost of communicating
+    practices: int = 8
+    meetings: int = 48  # long enough for consensus to overtake with the other defaults
+    rogue_step: float = 0.10
+    consensus_meetings: int = 2
+    p_yes: float = 0.3
+    pcns: int = 6
+
+    def to_query(self) -> str:
+        default = TrustState()
+        pairs = []
+        for name in ("step", "a", "b", *TRUST_LIMITS):
+            value = getattr(self, name)
+            if value != getattr(default, name) and value is not None:
+                pairs.append((name, f"{value:g}" if isinstance(value, float) else str(value)))
+        if self.mix != default.mix:
+            pairs += [(f"mix_{key}", str(count)) for key, count in self.mix]
+        return urlencode(pairs)
+
+
+def trust_from_query(query: str, strategies: tuple[str, ...]) -> tuple[TrustState, list[str]]:
+    """Parse a trust-chapter link; ``strategies`` are the known strategy keys (from the model)."""
+    problems: list[str] = []
+    if len(query) > MAX_QUERY:
+        problems.append(f"The link was longer than {MAX_QUERY:,} characters; only the start was read.")
+        query = query[:MAX_QUERY]
+    values: dict = {}
+    mix: dict[str, int] = {}
+    for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        value = raw.strip()
+        if key == "step":
+            if value in TRUST_STEPS:
+                values["step"] = value
+            else:
+                problems.append(f"Ignored step '{_short(raw)}': choose one of {', '.join(TRUST_STEPS)}.")
+        elif key in ("a", "b"):
+            if value in strategies:
+                values[key] = value
+            else:
+                problems.append(f"Ignored player {key.upper()} '{_short(raw)}': choose one of {', '.join(strategies)}.")
+        elif key in TRUST_LIMITS:
+            kind, lo, hi = TRUST_LIMITS[key]
+            x = _number(value)
+            whole = kind is int
+            if x is None or (whole and x != int(x)) or not lo <= x <= hi:
+                what = "a whole number" if whole else "a number"
+                problems.append(f"Ignored {key} '{_short(raw)}': it must be {what} from {lo:g} to {hi:g}.")
+            else:
+                values[key] = int(x) if whole else x
+        elif key.startswith("mix_"):
+            name, x = key[4:], _number(value)
+            if name not in strategies:
+                problems.append(f"Ignored unknown strategy '{_short(name)}' in the mix.")
+            elif x is None or x != int(x) or not 0 <= x <= MIX_LIMIT:
+                problems.append(f"Ignored {_short(key)} '{_short(raw)}': it must be a whole number from 0 to {MIX_LIMIT}.")
+            else:
+                mix[name] = int(x)
+        else:
+            problems.append(f"Ignored unknown setting '{_short(key)}'.")
+    if mix:
+        if sum(mix.values()) < 2:
+            problems.append("Ignored the population mix: it needs at least two players.")
+        else:
+            values["mix"] = tuple((k, mix[k]) for k in strategies if mix.get(k))
+    return replace(TrustState(), **values), problems
