@@ -451,3 +451,55 @@ def economies_of_scale(datasets_dir: str | os.PathLike | None = None) -> pd.Data
 def scale_evidence_notes(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """What the evidence on scale can and cannot say: note, label, finding, source."""
     return load_table("scale_evidence_notes", datasets_dir=datasets_dir)
+
+
+# ---------------------------------------------------------------- the Springboard stories chapter
+
+def _as_text(table: pd.DataFrame, columns) -> pd.DataFrame:
+    """Empty optional text cells as "" rather than missing, so apps can print them as they are."""
+    for column in columns:
+        table[column] = table[column].fillna("").astype(str)
+    return table
+
+
+def _story_tags(tags: pd.Series, vocabulary: list[str], file: str) -> pd.Series:
+    """'a;b' cells -> ('a', 'b') tuples; every tag must be in the schema's vocabulary, once per row."""
+    problems, parsed = [], []
+    for index, cell in tags.items():
+        row = tuple(t.strip() for t in str(cell).split(";"))
+        for tag in dict.fromkeys(t for t in row if t not in vocabulary):
+            problems.append(f"row {_row(index)}, column 'tags': unknown tag '{tag}'; "
+                            f"known tags: {', '.join(vocabulary)}")
+        for tag in dict.fromkeys(t for t in row if row.count(t) > 1):
+            problems.append(f"row {_row(index)}, column 'tags': '{tag}' is listed more than once")
+        parsed.append(row)
+    if problems:
+        raise DatasetError(file, problems)
+    return pd.Series(parsed, index=tags.index, dtype=object)
+
+
+def story_bank(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The springboard story bank, one cited case per row, in file order.
+
+    Columns as in ``datasets/story_bank.csv``: story, title, place, country, period, lead, scale,
+    population, practices, problem, what_changed, outcome, without_change, tags, source_title,
+    source_author. Text the source does not give is ""; ``population`` and ``practices`` are
+    nullable integers (<NA> when unknown). ``tags`` is a tuple of topic keys per row, each checked
+    against the vocabulary listed in ``datapackage.json`` (a :class:`DatasetError` names the row
+    and the unknown tag).
+    """
+    meta = resource("story_bank", datasets_dir)
+    table = load_table("story_bank", datasets_dir=datasets_dir)
+    field = next(f for f in meta["schema"]["fields"] if f["name"] == "tags")
+    table["tags"] = _story_tags(table["tags"], list(field.get("vocabulary", [])), meta["path"])
+    text = [f["name"] for f in meta["schema"]["fields"] if f["type"] == "string" and f["name"] != "tags"]
+    return _as_text(table, text)
+
+
+def story_figures(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Outcome figures of the story bank: story, figure, value, unit, period, qualifier, note,
+    source_title (file order; optional text "" when empty). Every story is checked to exist in
+    ``story_bank.csv``."""
+    meta = resource("story_figures", datasets_dir)
+    table = load_table("story_figures", datasets_dir=datasets_dir)
+    return _as_text(table, [f["name"] for f in meta["schema"]["fields"] if f["type"] == "string"])
