@@ -46,6 +46,9 @@ SELECTORS = {
     "02_autonomy_paradox.ipynb": (".pcn-tolerance", ".pcn-paradox-chart", ".pcn-narrative"),
     "03_scale_choices.ipynb": (".pcn-band", ".pcn-networks-chart", ".pcn-narrative"),
     "04_trust.ipynb": (".pcn-noise", ".pcn-match-chart", ".pcn-narrative", "?step=noise&a=tit_for_tat&b=tit_for_tat"),
+    # typing into the form: the 'slider' is a text box and each press types a letter
+    "05_springboard_stories.ipynb": (".pcn-field-predicament textarea", ".pcn-topics-chart", ".pcn-story-preview",
+                                     "?tags=ae_pressure"),
 }
 
 @dataclass

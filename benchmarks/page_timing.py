@@ -54,6 +54,11 @@ PROBE_JS = """([chartSel, marksSel, responseSel]) => {
 KERNEL_ID_JS = "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
 
 
+def control_of(slider: str) -> str:
+    """The element keys go to: a slider's handle, or a text box itself (typing is its 'step')."""
+    return slider if slider.endswith(("textarea", "input")) else f"{slider} .noUi-handle"
+
+
 def time_to_interactive(browser, url: str, slider: str, chart: str) -> tuple[float, str]:
     """Open ``url`` in a fresh context; return (seconds from navigation start until the slider
     handle is visible and the chart's marks exist, the page's kernel id)."""
@@ -63,7 +68,7 @@ def time_to_interactive(browser, url: str, slider: str, chart: str) -> tuple[flo
         page.goto(url, wait_until="commit", timeout=WAIT_MS)
         ready = page.wait_for_function(
             INTERACTIVE_JS,
-            arg=[f"{slider} .noUi-handle", f"{chart} {MARKS}"],
+            arg=[control_of(slider), f"{chart} {MARKS}"],
             polling="raf",
             timeout=WAIT_MS,
         )
@@ -75,14 +80,15 @@ def time_to_interactive(browser, url: str, slider: str, chart: str) -> tuple[flo
 def slider_latency(
     browser, url: str, slider: str, chart: str, response: str, presses: int, pause_ms: int
 ) -> tuple[list[float], list[float]]:
-    """Press arrow keys on the slider (turning at its ends) in a fresh context; return the ms
-    from each key to the chart's marks changing, and to the ``response`` element changing
-    (presses that change nothing add no sample)."""
+    """Press arrow keys on the slider (turning at its ends), or type letters into a text box, in
+    a fresh context; return the ms from each key to the chart's marks changing, and to the
+    ``response`` element changing (presses that change nothing add no sample)."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
         page.goto(url, timeout=WAIT_MS)
-        handle = f"{slider} .noUi-handle"
+        handle = control_of(slider)
+        typing = handle == slider  # a text box: each press types a letter
         page.wait_for_function(
             INTERACTIVE_JS, arg=[handle, f"{chart} {MARKS}"], polling="raf", timeout=WAIT_MS
         )
@@ -90,11 +96,14 @@ def slider_latency(
         page.focus(handle)
         key = "ArrowRight"
         for _ in range(presses):
-            now, low, high = (
-                float(page.get_attribute(handle, attr))
-                for attr in ("aria-valuenow", "aria-valuemin", "aria-valuemax")
-            )
-            key = "ArrowLeft" if now >= high else "ArrowRight" if now <= low else key
+            if typing:
+                key = "e"
+            else:
+                now, low, high = (
+                    float(page.get_attribute(handle, attr))
+                    for attr in ("aria-valuenow", "aria-valuemin", "aria-valuemax")
+                )
+                key = "ArrowLeft" if now >= high else "ArrowRight" if now <= low else key
             seen = page.evaluate("window.__pcnProbe.response.length")
             page.keyboard.press(key)
             try:

@@ -16,6 +16,8 @@ STYLE = """<style>
 .pcn-takeaway { font-weight: 600; }
 .pcn-share-link code { user-select: all; font-size: 14px; }
 .pcn-right { color: #005a8c; } .pcn-wrong { color: #8a3b00; }
+.pcn-story { border-left: 5px solid #0072B2; padding: 2px 14px; margin: 12px 0; background: #f6f9fc; }
+.pcn-story h4 { font-size: 19px; margin: 6px 0; } .pcn-download { font-weight: 600; }
 </style>"""
 MAX_MESSAGES = 6
 

@@ -237,3 +237,48 @@ def trust_from_query(query: str, strategies: tuple[str, ...]) -> tuple[TrustStat
         else:
             values["mix"] = tuple((k, mix[k]) for k in strategies if mix.get(k))
     return replace(TrustState(), **values), problems
+
+
+# ------------------------------------------------------------------ the springboard-stories chapter
+
+@dataclass(frozen=True)
+class StoriesState:
+    """Topics and scale a group chose, and the bank story it starts from. The draft itself stays
+    out of links (it can be long and personal); it lives in the browser tab instead."""
+
+    tags: tuple[str, ...] = ()
+    scale: str = ""  # "" means any scale
+    story: str = ""  # "" means the best match
+
+    def to_query(self) -> str:
+        pairs = [("tags", ",".join(self.tags))] if self.tags else []
+        pairs += [(k, getattr(self, k)) for k in ("scale", "story") if getattr(self, k)]
+        return urlencode(pairs)
+
+
+def stories_from_query(query: str, tags: tuple[str, ...], scales: tuple[str, ...]) -> tuple[StoriesState, list[str]]:
+    """Parse a stories-chapter link; ``tags`` and ``scales`` are the known keys (story ids are
+    checked later, against the bank)."""
+    problems: list[str] = []
+    if len(query) > MAX_QUERY:
+        problems.append(f"The link was longer than {MAX_QUERY:,} characters; only the start was read.")
+        query = query[:MAX_QUERY]
+    values: dict = {}
+    for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        value = raw.strip()
+        if key == "tags":
+            chosen = [t for t in (x.strip() for x in value.split(",")) if t]
+            unknown = [t for t in chosen if t not in tags]
+            if unknown:
+                problems.append(f"Ignored unknown topic(s) {', '.join(repr(_short(t)) for t in unknown[:5])}.")
+            values["tags"] = tuple(dict.fromkeys(t for t in chosen if t in tags))
+        elif key == "scale":
+            if value in scales or value == "":
+                values["scale"] = value
+            else:
+                problems.append(f"Ignored scale '{_short(raw)}': choose one of {', '.join(scales)}.")
+        elif key == "story":
+            values["story"] = value[:60]
+        else:
+            problems.append(f"Ignored unknown setting '{_short(key)}'.")
+    return replace(StoriesState(), **values), problems

@@ -1,0 +1,125 @@
+"""Drive the springboard-stories app through its widgets and check what changes."""
+
+import base64
+import json
+import re
+
+from pcn_workbook.apps import stories as app_module
+from pcn_workbook.apps.state import stories_from_query
+from pcn_workbook.models import stories
+
+SCRIPT = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+def build(query=""):
+    return app_module.build(query)
+
+
+def fill(app, draft):
+    for name, field in app.fields.items():
+        field.value = getattr(draft, name)
+
+
+def decoded(app, filename):
+    match = re.search(rf"download='{re.escape(filename)}' href='data:[^;]+;base64,([^']+)'", app.downloads.value)
+    assert match, f"no {filename} link"
+    return base64.b64decode(match.group(1))
+
+
+def test_ticking_a_problem_shows_matching_stories_with_figures():
+    app = build()
+    assert "Tick one or more" in app.matches.value
+    app.topics["ae_pressure"].value = True
+    assert [m.story for m in app.found][:2] == ["larwood_bawtry", "haverstock"]
+    assert "44%" in app.matches.value and "£440,000" in app.matches.value
+    assert "What is your story?" in app.matches.value  # every story shown carries its source
+    assert "A&amp;E pressure" in app.topics_chart.spec["description"] or "A&E pressure" in app.topics_chart.spec["description"]
+    assert "tags=ae_pressure" in app.share_link.value
+
+
+def test_scale_changes_the_ranking_reasons():
+    app = build("?tags=msk_demand&scale=pcn")
+    assert app.found[0].story == "winsford"
+    assert any("same scale" in r for r in app.found[0].reasons)
+
+
+def test_typing_updates_the_checklist_and_preview():
+    app = build()
+    assert app.result.score == 0
+    before = app.checklist.value
+    app.fields["when"].value = "In March 2019"
+    assert app.result.score == 1 and app.checklist.value != before
+    fill(app, app_module.EXAMPLE)
+    assert app.result.score == app.result.total
+    assert "All 11 elements" in app.checklist.value
+    assert "physiotherapist" in app.preview.value
+
+
+def test_typed_html_is_escaped_everywhere():
+    app = build()
+    app.fields["protagonist"].value = SCRIPT
+    app.fields["ending"].value = SCRIPT
+    for html in (app.checklist.value, app.preview.value):
+        assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in app.preview.value
+    app.make_card.click()
+    page = decoded(app, "story-card.html").decode()
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_enormous_text_is_cut_with_a_message():
+    app = build()
+    app.fields["predicament"].value = "word " * 1_000
+    assert len(app.fields["predicament"].value) == stories.MAX_FIELD_CHARS
+    assert "1,500 characters" in app.message.value
+
+
+def test_card_exports_carry_the_inspiring_source():
+    app = build("?tags=ae_pressure&story=haverstock")
+    fill(app, app_module.EXAMPLE)
+    app.make_card.click()
+    markdown = decoded(app, "story-card.md").decode()
+    assert "Cheshire takes its own steps to primary care at scale" in markdown
+    assert "44%" in markdown and "physiotherapist" in markdown
+    assert decoded(app, "story-card.png")[:8] == b"\x89PNG\r\n\x1a\n"
+    assert decoded(app, "story-card.pdf")[:5] == b"%PDF-"
+    app.fields["ending"].value = "Nothing changed."
+    assert app.downloads.value == ""  # an old card no longer matches the draft
+
+
+def test_draft_is_saved_to_the_tab_and_restored_into_an_empty_form():
+    first = build()
+    first.topics["burnout"].value = True
+    fill(first, app_module.EXAMPLE)
+    saved = json.loads(first.store.value)
+    assert saved["draft"]["when"] == app_module.EXAMPLE.when and saved["tags"] == ["burnout"]
+    second = build()  # a reload: a new kernel, and the browser hands back what the tab kept
+    second.store.value = first.store.value
+    second.store.restored = True
+    assert second.draft == app_module.EXAMPLE
+    assert second.chosen_tags == ("burnout",)
+
+
+def test_restoring_never_overwrites_what_was_typed_or_breaks_on_junk():
+    app = build()
+    app.fields["when"].value = "Last winter"
+    app.store.value = json.dumps({"draft": {"when": "1999"}})
+    app.store.restored = True
+    assert app.fields["when"].value == "Last winter"
+    other = build()
+    other.store.value = "{not json"
+    other.store.restored = True
+    assert other.draft == stories.Draft()
+
+
+def test_bad_link_gets_messages():
+    app = build("?tags=ae_pressure,flying&scale=galaxy&story=nowhere&x=1")
+    for word in ("flying", "galaxy", "nowhere", "setting &#x27;x&#x27;"):
+        assert word in app.message.value
+    assert app.chosen_tags == ("ae_pressure",)
+
+
+def test_state_round_trips():
+    app = build("?tags=burnout,care_homes&scale=locality&story=winsford")
+    state, problems = stories_from_query(app.state.to_query(), tuple(stories.TAGS), tuple(stories.SCALES))
+    assert problems == [] and state == app.state
