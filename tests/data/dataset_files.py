@@ -16,3 +16,18 @@ def read_rows(path: Path) -> list[list[str]]:
 def write_rows(path: Path, rows: list[list[str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def edit(folder: Path, file: str, change) -> None:
+    """Rewrite one CSV in ``folder`` through ``change(rows)`` (rows include the header)."""
+    path = folder / file
+    rows = read_rows(path)
+    change(rows)
+    write_rows(path, rows)
+
+
+def set_cell(row: int, column: str, value: str):
+    """A change for ``edit`` that sets one cell (row 0 is the header)."""
+    def change(rows):
+        rows[row][rows[0].index(column)] = value
+    return change

@@ -1,21 +1,8 @@
 """A corrupted copy of a dataset raises DatasetError naming the file, row, column and problem."""
 import pytest
 
-from dataset_files import read_rows, write_rows
+from dataset_files import edit, read_rows, set_cell, write_rows
 from pcn_workbook import data
-
-
-def edit(folder, file, change):
-    path = folder / file
-    rows = read_rows(path)
-    change(rows)
-    write_rows(path, rows)
-
-
-def set_cell(row, column, value):
-    def change(rows):
-        rows[row][rows[0].index(column)] = value
-    return change
 
 
 def drop_column(column):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dataset_files import DATASETS, read_rows, write_rows
+from dataset_files import DATASETS, edit, set_cell
 from pcn_workbook import data
 from pcn_workbook.models import stories
 
@@ -141,19 +141,6 @@ def test_package_lists_both_tables_with_a_foreign_key():
 
 
 # ---------------------------------------------------------------- broken copies
-
-def edit(folder, file, change):
-    path = folder / file
-    rows = read_rows(path)
-    change(rows)
-    write_rows(path, rows)
-
-
-def set_cell(row, column, value):
-    def change(rows):
-        rows[row][rows[0].index(column)] = value
-    return change
-
 
 CORRUPTIONS = {
     "unknown tag": ("story_bank.csv", set_cell(3, "tags", "ae_pressure;a_and_e"),

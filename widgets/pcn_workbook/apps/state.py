@@ -42,9 +42,7 @@ def from_query(query: str) -> tuple[AutonomyState, list[str]]:
     Names of scenarios, changes and practices are checked later, against the loaded data.
     """
     problems: list[str] = []
-    if len(query) > MAX_QUERY:
-        problems.append(f"The link was longer than {MAX_QUERY:,} characters; only the start was read.")
-        query = query[:MAX_QUERY]
+    query = _cut(query, problems)
     state = AutonomyState()
     sizes: dict[str, int] = {}
     for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
@@ -76,6 +74,13 @@ def from_query(query: str) -> tuple[AutonomyState, list[str]]:
         else:
             problems.append(f"Ignored unknown setting '{_short(key)}'.")
     return replace(state, list_sizes=tuple(sorted(sizes.items()))), problems
+
+
+def _cut(query: str, problems: list[str]) -> str:
+    """The start of an over-long link, with a message; any other link as it is."""
+    if len(query) > MAX_QUERY:
+        problems.append(f"The link was longer than {MAX_QUERY:,} characters; only the start was read.")
+    return query[:MAX_QUERY]
 
 
 def _number(text: str) -> float | None:
@@ -111,9 +116,7 @@ SCALE_LIMITS = {"target_min": (1_000, 400_000), "target_max": (1_000, 400_000), 
 def scale_from_query(query: str) -> tuple[ScaleState, list[str]]:
     """Parse a scale-chapter link; the area code is checked later, against the data."""
     problems: list[str] = []
-    if len(query) > MAX_QUERY:
-        problems.append(f"The link was longer than {MAX_QUERY:,} characters; only the start was read.")
-        query = query[:MAX_QUERY]
+    query = _cut(query, problems)
     values: dict = {}
     for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
         value = raw.strip()
@@ -195,9 +198,7 @@ class TrustState:
 def trust_from_query(query: str, strategies: tuple[str, ...]) -> tuple[TrustState, list[str]]:
     """Parse a trust-chapter link; ``strategies`` are the known strategy keys (from the model)."""
     problems: list[str] = []
-    if len(query) > MAX_QUERY:
-        problems.append(f"The link was longer than {MAX_QUERY:,} characters; only the start was read.")
-        query = query[:MAX_QUERY]
+    query = _cut(query, problems)
     values: dict = {}
     mix: dict[str, int] = {}
     for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
@@ -260,9 +261,7 @@ def stories_from_query(query: str, tags: tuple[str, ...], scales: tuple[str, ...
     """Parse a stories-chapter link; ``tags`` and ``scales`` are the known keys (story ids are
     checked later, against the bank)."""
     problems: list[str] = []
-    if len(query) > MAX_QUERY:
-        problems.append(f"The link was longer than {MAX_QUERY:,} characters; only the start was read.")
-        query = query[:MAX_QUERY]
+    query = _cut(query, problems)
     values: dict = {}
     for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
         value = raw.strip()
