@@ -34,7 +34,9 @@ def test_typing_a_story_updates_the_checklist(tab, voila_server):
     assert "0 of 11" in before
     tab.page.click(WHEN)
     tab.page.keyboard.type("In March 2019")
-    assert "1 of 11" in tab.wait_for_text_change(CHECKLIST, before)
+    tab.wait_for_text_change(CHECKLIST, before)  # each key sends the text; the count follows
+    tab.page.wait_for_function("document.querySelector('.pcn-checklist').innerText.includes('1 of 11')")
+    assert "Done: A date at the start" in tab.page.inner_text(CHECKLIST)
     tab.assert_clean()
 
 

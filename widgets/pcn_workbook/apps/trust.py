@@ -9,6 +9,7 @@ built the first time it is shown, so the page opens fast.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from html import escape
 
 import ipywidgets as w
@@ -40,6 +41,7 @@ def moves(result, player: int) -> str:
     return " ".join(pair[player] for pair in result.actions)
 
 
+@lru_cache(maxsize=1)
 def strategies_table() -> str:
     """Each strategy in words, with its first five moves against a constant sharer and a constant hoarder."""
     rows = []
