@@ -6,6 +6,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# The trust game's test oracle (axelrod) lives apart: its dependencies would weigh on every kernel.
+ORACLE := .venv-oracle
 PORT   ?= 8866
 # -n 2: the CI machine has two cores; browser tests each start their own Voila server.
 PYTEST_ARGS ?= -n 2
@@ -15,7 +17,7 @@ PYTEST_ARGS ?= -n 2
 workshop: $(VENV)/.installed
 	$(BIN)/pcn-workbook serve --port $(PORT)
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test $(ORACLE)/.installed chromium
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS) \
 	    --nbval-lax --nbval-current-env tests notebooks benchmarks/baseline.ipynb
 
@@ -44,6 +46,13 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(call install,.[test])
 	touch $(VENV)/.installed $@
 
+$(ORACLE)/.installed: tests/oracle/requirements.txt
+	if $(PYTHON) -m uv --version >/dev/null 2>&1; then \
+	  $(PYTHON) -m uv venv --quiet --allow-existing -p $(PYTHON) $(ORACLE) && \
+	  $(PYTHON) -m uv pip install --quiet -p $(ORACLE)/bin/python -r $<; \
+	else $(PYTHON) -m venv $(ORACLE) && $(ORACLE)/bin/python -m pip install --quiet -r $<; fi
+	touch $@
+
 # Browser tests drive Debian's Chromium: Playwright's own browser download cannot work here.
 chromium:
 	@test -x /usr/bin/chromium || { \
@@ -51,4 +60,4 @@ chromium:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 clean:
-	rm -rf $(VENV) _build .pytest_cache .hypothesis
+	rm -rf $(VENV) $(ORACLE) _build .pytest_cache .hypothesis
