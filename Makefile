@@ -10,7 +10,8 @@ BIN    := $(VENV)/bin
 ORACLE := .venv-oracle
 PORT   ?= 8866
 # -n 2: the CI machine has two cores; browser tests each start their own Voila server.
-PYTEST_ARGS ?= -n 2
+# --dist loadfile: a notebook's cells share one kernel, so each file must stay on one worker.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: workshop test book bench chromium clean
 
