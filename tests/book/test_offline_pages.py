@@ -12,17 +12,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from voila_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one place for the launch flags)
+# The browser comes from the shared ``chromium`` fixture in tests/conftest.py.
 
 WAIT_MS = 60_000  # generous: a loaded 2-core machine; not a timing assertion
 CHAPTER_PAGE = "notebooks/02_autonomy_paradox.html"
@@ -60,16 +57,6 @@ def book_url(built_html):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not __import__("os").path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-    with playwright_sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class PageVisit:

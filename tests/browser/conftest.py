@@ -17,7 +17,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "benchmarks"))
-from voila_browser import VoilaServer, is_outside, launch_chromium  # noqa: E402
+from voila_browser import VoilaServer, is_outside  # noqa: E402
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
@@ -44,14 +44,6 @@ def voila_server(voila_notebooks, voila_preheat, tmp_path_factory):
         if voila_preheat:
             server.wait_for_pools()
         yield server
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    with playwright_sync.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @dataclass
