@@ -103,10 +103,25 @@ def check(options: ServeOptions) -> None:
             raise ServeError(f"port {options.port} is in use; choose another with --port") from None
 
 
+def allow_unload_shutdown() -> None:
+    """Let a closing or reloading tab shut its own kernel down.
+
+    Voila's page sends ``POST /voila/api/shutdown/<kernel id>`` on unload without an XSRF token,
+    which jupyter_server refuses (403), so every reload left a kernel running until the idle cull
+    (about 200 MB each for ten minutes). The request can only name a kernel by its random id,
+    which only that page knows, so the XSRF check is lifted for this one handler.
+    """
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+
+    VoilaShutdownKernelHandler.check_xsrf_cookie = lambda self: None
+
+
 def run(options: ServeOptions) -> None:
     """Start Voila in this process and serve until interrupted."""
     check(options)
     from voila.app import Voila  # imported late: `pcn-workbook --help` stays fast
+
+    allow_unload_shutdown()
 
     data_dir = template_data_dir()
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
