@@ -40,13 +40,13 @@ def topics_parts(bank: pd.DataFrame, chosen: Iterable[str] = ()) -> dict:
 def topics_template() -> alt.Chart:
     return alt.Chart(alt.NamedData("cells")).mark_point(filled=True, size=220, opacity=1).encode(
         x=alt.X("topic:N", title=None, sort=alt.EncodingSortField(field="topic_order", op="min"),
-                axis=alt.Axis(labelAngle=-40, labelLimit=220, orient="top")),
-        y=alt.Y("story:N", title=None, sort=alt.EncodingSortField(field="order", op="min"), axis=alt.Axis(labelLimit=330)),
+                axis=alt.Axis(labelAngle=-90, labelLimit=220, orient="top")),
+        y=alt.Y("story:N", title=None, sort=alt.EncodingSortField(field="order", op="min"), axis=alt.Axis(labelLimit=300)),
         color=alt.Color("status:N", title=None, scale=alt.Scale(domain=list(STATUS.values()), range=[GAIN, "#bdbdbd"]),
-                        legend=alt.Legend(orient="bottom", labelLimit=0)),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
         shape=alt.Shape("status:N", scale=alt.Scale(domain=list(STATUS.values()), range=["diamond", "square"])),
         tooltip=[alt.Tooltip("story:N"), alt.Tooltip("topic:N", title="Problem")],
-    ).properties(width=alt.Step(26), height=alt.Step(24), title=alt.Title(
+    ).properties(width=alt.Step(22), height=alt.Step(24), title=alt.Title(
         "The story bank at a glance", subtitle="Which problems each cited story speaks to", color="#000"))
 
 
