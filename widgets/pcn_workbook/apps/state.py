@@ -50,11 +50,8 @@ def from_query(query: str) -> tuple[AutonomyState, list[str]]:
         if key == "scenario":
             state = replace(state, scenario=value)
         elif key == "tolerance":
-            tau = _number(value)
-            lo, hi = TOLERANCE_RANGE
-            if tau is None or not lo <= tau <= hi:
-                problems.append(f"Ignored tolerance '{_short(raw)}': it must be a number of pounds per patient from {lo:g} to {hi:g}.")
-            else:
+            tau = _bounded(key, raw, *TOLERANCE_RANGE, problems, unit=" of pounds per patient")
+            if tau is not None:
                 state = replace(state, tolerance=tau)
         elif key == "rule":
             known = [r.key for r in RULES]
@@ -65,12 +62,10 @@ def from_query(query: str) -> tuple[AutonomyState, list[str]]:
         elif key == "changes":
             state = replace(state, changes=tuple(k for k in value.split(",") if k))
         elif key.startswith("list_"):
-            size = _number(value)
-            lo, hi = LIST_SIZE_RANGE
-            if size is None or size != int(size) or not lo <= size <= hi:
-                problems.append(f"Ignored list size '{_short(raw)}' for {_short(key[5:])}: it must be a whole number of patients from {lo:,} to {hi:,}.")
-            else:
-                sizes[key[5:]] = int(size)
+            size = _bounded(f"list size for {_short(key[5:])}", raw, *LIST_SIZE_RANGE, problems, whole=True,
+                            unit=" of patients")
+            if size is not None:
+                sizes[key[5:]] = size
         else:
             problems.append(f"Ignored unknown setting '{_short(key)}'.")
     return replace(state, list_sizes=tuple(sorted(sizes.items()))), problems
@@ -81,6 +76,18 @@ def _cut(query: str, problems: list[str]) -> str:
     if len(query) > MAX_QUERY:
         problems.append(f"The link was longer than {MAX_QUERY:,} characters; only the start was read.")
     return query[:MAX_QUERY]
+
+
+def _bounded(name: str, raw: str, lo: float, hi: float, problems: list[str], *, whole: bool = False,
+             unit: str = "") -> float | int | None:
+    """``raw`` as a number from ``lo`` to ``hi`` (a whole one if ``whole``), or None with a message."""
+    x = _number(raw.strip())
+    if x is None or (whole and x != int(x)) or not lo <= x <= hi:
+        show = (lambda v: f"{v:,.0f}") if whole and hi >= 10_000 else (lambda v: f"{v:g}")
+        problems.append(f"Ignored {name} '{_short(raw)}': it must be {'a whole number' if whole else 'a number'}"
+                        f"{unit} from {show(lo)} to {show(hi)}.")
+        return None
+    return int(x) if whole else x
 
 
 def _number(text: str) -> float | None:
@@ -123,16 +130,12 @@ def scale_from_query(query: str) -> tuple[ScaleState, list[str]]:
         if key == "area":
             values["area"] = value.upper()
         elif key in SCALE_LIMITS:
-            x, (lo, hi) = _number(value), SCALE_LIMITS[key]
-            if x is None or x != int(x) or not lo <= x <= hi:
-                problems.append(f"Ignored {key} '{_short(raw)}': it must be a whole number of patients from {lo:,} to {hi:,}.")
-            else:
-                values[key] = int(x)
+            x = _bounded(key, raw, *SCALE_LIMITS[key], problems, whole=True, unit=" of patients")
+            if x is not None:
+                values[key] = x
         elif key == "voice_weight":
-            x = _number(value)
-            if x is None or not 0 <= x <= 1:
-                problems.append(f"Ignored voice_weight '{_short(raw)}': it must be a number from 0 to 1.")
-            else:
+            x = _bounded(key, raw, 0, 1, problems)
+            if x is not None:
                 values[key] = x
         else:
             problems.append(f"Ignored unknown setting '{_short(key)}'.")
@@ -215,21 +218,15 @@ def trust_from_query(query: str, strategies: tuple[str, ...]) -> tuple[TrustStat
                 problems.append(f"Ignored player {key.upper()} '{_short(raw)}': choose one of {', '.join(strategies)}.")
         elif key in TRUST_LIMITS:
             kind, lo, hi = TRUST_LIMITS[key]
-            x = _number(value)
-            whole = kind is int
-            if x is None or (whole and x != int(x)) or not lo <= x <= hi:
-                what = "a whole number" if whole else "a number"
-                problems.append(f"Ignored {key} '{_short(raw)}': it must be {what} from {lo:g} to {hi:g}.")
-            else:
-                values[key] = int(x) if whole else x
+            x = _bounded(key, raw, lo, hi, problems, whole=kind is int)
+            if x is not None:
+                values[key] = x
         elif key.startswith("mix_"):
-            name, x = key[4:], _number(value)
+            name = key[4:]
             if name not in strategies:
                 problems.append(f"Ignored unknown strategy '{_short(name)}' in the mix.")
-            elif x is None or x != int(x) or not 0 <= x <= MIX_LIMIT:
-                problems.append(f"Ignored {_short(key)} '{_short(raw)}': it must be a whole number from 0 to {MIX_LIMIT}.")
-            else:
-                mix[name] = int(x)
+            elif (x := _bounded(_short(key), raw, 0, MIX_LIMIT, problems, whole=True)) is not None:
+                mix[name] = x
         else:
             problems.append(f"Ignored unknown setting '{_short(key)}'.")
     if mix:

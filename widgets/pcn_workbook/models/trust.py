@@ -69,7 +69,6 @@ NOISE_RANGE = (0.0, 0.5)
 # payoffs, two tit-for-tats, 10 rounds and 10% mistakes, the best effort is then 0.7 (net 1.57 points
 # per round, against 1.46 with no effort and 1.50 with full effort), over 30 seeds and over 2,000 alike.
 DEFAULT_COMMUNICATION_COST = 0.5
-DEFAULT_COST = DEFAULT_COMMUNICATION_COST  # short alias
 EFFORTS = tuple(i / 10 for i in range(11))
 
 # Starting rooms from Case's essay, used by the chapter, the app's presets and the tests.
@@ -303,20 +302,8 @@ def match(a: str, b: str, rounds: int = 10, noise: float = 0.0, seed: int = 0,
     sa, sb = _strategy(a), _strategy(b)
     rounds, noise, seed, payoffs = _rounds(rounds), _noise(noise), _seed(seed), _payoffs(payoffs)
     table = payoffs.table()
-    rng = random.Random(seed)
-    ha, hb, intended, scores = [], [], [], []
-    for _ in range(rounds):
-        wa, wb = sa.rule(ha, hb, rng), sb.rule(hb, ha, rng)
-        xa, xb = wa, wb
-        if noise:
-            if rng.random() < noise:
-                xa = _FLIP[wa]
-            if rng.random() < noise:
-                xb = _FLIP[wb]
-        ha.append(xa)
-        hb.append(xb)
-        intended.append((wa, wb))
-        scores.append((table[(xa, xb)], table[(xb, xa)]))
+    intended, ha, hb = _play(sa.rule, sb.rule, rounds, noise, seed)
+    scores = [(table[(xa, xb)], table[(xb, xa)]) for xa, xb in zip(ha, hb)]
     actions = tuple(zip(ha, hb))
     return MatchResult(
         a=sa.key, b=sb.key, rounds=rounds, noise=noise, seed=seed, payoffs=payoffs,
@@ -327,25 +314,31 @@ def match(a: str, b: str, rounds: int = 10, noise: float = 0.0, seed: int = 0,
     )
 
 
-def _totals(a: str, b: str, rounds: int, noise: float, seed: int, payoffs: Payoffs) -> tuple[float, float, int]:
-    """(A's total, B's total, number of SHARE actions): the same play as ``match``, kept lean."""
-    ra, rb = STRATEGIES[a].rule, STRATEGIES[b].rule
-    table = payoffs.table()
+def _play(ra, rb, rounds: int, noise: float, seed: int) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """One match's moves (assumptions 2 and 3): the intended pairs, then A's and B's actions."""
     rng = random.Random(seed)
-    ha, hb = [], []
-    ta = tb = 0.0
+    ha, hb, intended = [], [], []
     for _ in range(rounds):
-        xa, xb = ra(ha, hb, rng), rb(hb, ha, rng)
+        wa, wb = ra(ha, hb, rng), rb(hb, ha, rng)
+        xa, xb = wa, wb
         if noise:
             if rng.random() < noise:
-                xa = _FLIP[xa]
+                xa = _FLIP[wa]
             if rng.random() < noise:
-                xb = _FLIP[xb]
+                xb = _FLIP[wb]
         ha.append(xa)
         hb.append(xb)
-        ta += table[(xa, xb)]
-        tb += table[(xb, xa)]
-    return ta, tb, ha.count(SHARE) + hb.count(SHARE)
+        intended.append((wa, wb))
+    return intended, ha, hb
+
+
+def _totals(a: str, b: str, rounds: int, noise: float, seed: int, payoffs: Payoffs) -> tuple[float, float, int]:
+    """(A's total, B's total, number of SHARE actions) of the match ``match`` would play."""
+    table = payoffs.table()
+    _, ha, hb = _play(STRATEGIES[a].rule, STRATEGIES[b].rule, rounds, noise, seed)
+    pairs = list(zip(ha, hb))
+    return (math.fsum(table[(x, y)] for x, y in pairs), math.fsum(table[(y, x)] for x, y in pairs),
+            ha.count(SHARE) + hb.count(SHARE))
 
 
 @lru_cache(maxsize=4096)
