@@ -37,9 +37,13 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
 def is_outside(url: str) -> bool:
-    """True for a request that would leave the machine (data:, blob: and about: stay local)."""
+    """True for a request or link that would leave the machine (data:, blob:, about: and relative
+    links stay local; a protocol-relative ``//host/...`` does not)."""
+    url = url.strip()
+    if url.startswith("//"):
+        return True
     parts = urlsplit(url)
-    return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS
+    return parts.scheme in {"http", "https", "ws", "wss", "ftp"} and parts.hostname not in LOCAL_HOSTS
 
 
 def launch_chromium(playwright):

@@ -40,10 +40,6 @@ EXAMPLE = stories.Draft(
 )
 
 
-def _escape_lines(text: str) -> str:
-    return "<br>".join(escape(line) for line in text.split("\n"))
-
-
 class StoriesApp(w.VBox):
     """The chapter app as one widget; controls are attributes so tests can drive it."""
 
@@ -54,6 +50,7 @@ class StoriesApp(w.VBox):
         self._quiet = self._quiet_messages = False
         self.bank = data.story_bank()
         self.figures = data.story_figures()
+        self.by_story = self.bank.set_index("story", drop=False)
         titles = dict(zip(self.bank.story, self.bank.title))
         if state.story and state.story not in titles:
             self._problems.append(f"Unknown story '{state.story[:40]}'; starting from the best match instead.")
@@ -177,7 +174,7 @@ class StoriesApp(w.VBox):
         self._show_messages()
 
     def _story_html(self, found: stories.StoryMatch) -> str:
-        row = self.bank.set_index("story").loc[found.story]
+        row = self.by_story.loc[found.story]
         figures = self.figures[self.figures.story == found.story]
         facts = "".join(f"<li>{escape(stories.figure_text(r))}</li>" for _, r in figures.iterrows())
         where = ", ".join(escape(x) for x in (row.place, row.country, row.period) if x)
@@ -216,7 +213,7 @@ class StoriesApp(w.VBox):
 
     def _inspiring_row(self):
         key = self.inspiration.value or (self.found[0].story if self.found else "")
-        return self.bank.set_index("story", drop=False).loc[key] if key else None
+        return self.by_story.loc[key] if key else None
 
     def _export(self, _=None) -> None:
         draft, row = self.draft, self._inspiring_row()

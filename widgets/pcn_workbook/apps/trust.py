@@ -109,7 +109,9 @@ class TrustApp(w.VBox):
         self.p_yes = _slider(w.FloatSlider, "p_yes", state.p_yes, 0.05, "Chance one PCN says yes", "pcn-p-yes", ".0%")
         self.pcns = _slider(w.IntSlider, "pcns", state.pcns, 1, "PCNs the system can ask", "pcn-pcns")
 
-        self.charts: dict[str, w.Widget] = {}
+        self.charts: dict[str, w.Widget] = {}  # live charts, made the first time their step is shown
+        self.slots = {name: w.VBox() for name in ("match", "tournament", "evolution", "communication", "decisions", "access")}
+        self._pages: dict[str, list[w.Widget]] = {}
         self.step_text = w.HTML()
         self.nav = w.HBox([self.back, self.next])
         self.children = [page.header(TITLE, "A guided walk through trust in a network of PCNs: a sharing game between "
@@ -152,28 +154,26 @@ class TrustApp(w.VBox):
         self._refresh()
 
     def _controls(self, key: str) -> list[w.Widget]:
-        game = [self.rounds, self.noise, self.luck]
-        layout = {
-            "hook": [],
-            "strategies": [w.HTML(strategies_table())] if key == "strategies" else [],
-            "match": [self.a, self.b, self.rounds],
-            "noise": [self.a, self.b, *game],
-            "tournament": [w.HTML("<b>Directors in the room</b>"), self.mix_box, *game],
-            "evolution": [w.HTML("<b>Directors at the start</b>"), self.mix_box, *game, self.generations, self.replace],
-            "communication": [self.a, self.b, self.noise, self.effort, self.cost],
-            "decisions": [self.practices, self.meetings, self.rogue_step, self.consensus_meetings],
-            "access": [self.p_yes, self.pcns],
-            "sandbox": [w.HTML("<b>Scores of the game</b>"), *self.payoffs.values(), w.HTML("<b>Directors</b>"),
-                        self.mix_box, *game, self.generations, self.replace],
-        }[key]
-        charts_for = {"match": ["match"], "noise": ["match"], "tournament": ["tournament"], "evolution": ["evolution"],
-                      "communication": ["communication"], "decisions": ["decisions"], "access": ["access"],
-                      "sandbox": ["tournament", "evolution"]}.get(key, [])
-        extra = [w.HTML(text.REPRESENTATION)] if key == "access" else []
-        return layout + [self._chart_slot(name) for name in charts_for] + extra
-
-    def _chart_slot(self, name: str) -> w.Box:
-        return self.charts.setdefault(f"{name}_box", w.VBox())
+        """The step's controls, chart places and notes; built on the first visit, then reused."""
+        if key not in self._pages:
+            game = [self.rounds, self.noise, self.luck]
+            bold = lambda words: w.HTML(f"<b>{words}</b>")  # noqa: E731
+            self._pages[key] = {
+                "hook": lambda: [],
+                "strategies": lambda: [w.HTML(strategies_table())],
+                "match": lambda: [self.a, self.b, self.rounds, self.slots["match"]],
+                "noise": lambda: [self.a, self.b, *game, self.slots["match"]],
+                "tournament": lambda: [bold("Directors in the room"), self.mix_box, *game, self.slots["tournament"]],
+                "evolution": lambda: [bold("Directors at the start"), self.mix_box, *game, self.generations, self.replace,
+                                      self.slots["evolution"]],
+                "communication": lambda: [self.a, self.b, self.noise, self.effort, self.cost, self.slots["communication"]],
+                "decisions": lambda: [self.practices, self.meetings, self.rogue_step, self.consensus_meetings,
+                                      self.slots["decisions"]],
+                "access": lambda: [self.p_yes, self.pcns, self.slots["access"], w.HTML(text.REPRESENTATION)],
+                "sandbox": lambda: [bold("Scores of the game"), *self.payoffs.values(), bold("Directors"), self.mix_box,
+                                    *game, self.generations, self.replace, self.slots["tournament"], self.slots["evolution"]],
+            }[key]()
+        return self._pages[key]
 
     def _load_preset(self, _=None) -> None:
         if not self.preset.value:
@@ -212,7 +212,7 @@ class TrustApp(w.VBox):
     def _draw(self, name: str, template, parts: dict) -> None:
         if name not in self.charts:
             self.charts[name] = live_chart(template().properties(**parts), f"pcn-{name}-chart")
-            self._chart_slot(name).children = [self.charts[name]]
+            self.slots[name].children = [self.charts[name]]
         else:
             update_chart(self.charts[name], parts)
 
@@ -289,7 +289,6 @@ class TrustApp(w.VBox):
     def _render_decisions(self, payoffs) -> str:
         settings = self._decision_settings()
         rows = decisions.compare_over_seeds(settings, seeds=SEEDS)
-        self.last_decisions = rows
         self._draw("decisions", charts.decisions_template, charts.decisions_parts(rows))
         end = {r["regime"]: r for r in rows if r["meeting"] == settings.meetings}
         vote, agree = end[decisions.VOTE], end[decisions.CONSENSUS]
