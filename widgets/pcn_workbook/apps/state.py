@@ -42,11 +42,9 @@ def from_query(query: str) -> tuple[AutonomyState, list[str]]:
     Names of scenarios, changes and practices are checked later, against the loaded data.
     """
     problems: list[str] = []
-    query = _cut(query, problems)
     state = AutonomyState()
     sizes: dict[str, int] = {}
-    for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
-        value = raw.strip()
+    for key, raw, value in _pairs(query, problems):
         if key == "scenario":
             state = replace(state, scenario=value)
         elif key == "tolerance":
@@ -71,11 +69,13 @@ def from_query(query: str) -> tuple[AutonomyState, list[str]]:
     return replace(state, list_sizes=tuple(sorted(sizes.items()))), problems
 
 
-def _cut(query: str, problems: list[str]) -> str:
-    """The start of an over-long link, with a message; any other link as it is."""
+def _pairs(query: str, problems: list[str]):
+    """(key, raw value, stripped value) for each setting of a link; an over-long link is cut first,
+    with a message."""
     if len(query) > MAX_QUERY:
         problems.append(f"The link was longer than {MAX_QUERY:,} characters; only the start was read.")
-    return query[:MAX_QUERY]
+    for key, raw in parse_qsl(query[:MAX_QUERY].lstrip("?"), keep_blank_values=True):
+        yield key, raw, raw.strip()
 
 
 def _bounded(name: str, raw: str, lo: float, hi: float, problems: list[str], *, whole: bool = False,
@@ -123,10 +123,8 @@ SCALE_LIMITS = {"target_min": (1_000, 400_000), "target_max": (1_000, 400_000), 
 def scale_from_query(query: str) -> tuple[ScaleState, list[str]]:
     """Parse a scale-chapter link; the area code is checked later, against the data."""
     problems: list[str] = []
-    query = _cut(query, problems)
     values: dict = {}
-    for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
-        value = raw.strip()
+    for key, raw, value in _pairs(query, problems):
         if key == "area":
             values["area"] = value.upper()
         elif key in SCALE_LIMITS:
@@ -201,11 +199,9 @@ class TrustState:
 def trust_from_query(query: str, strategies: tuple[str, ...]) -> tuple[TrustState, list[str]]:
     """Parse a trust-chapter link; ``strategies`` are the known strategy keys (from the model)."""
     problems: list[str] = []
-    query = _cut(query, problems)
     values: dict = {}
     mix: dict[str, int] = {}
-    for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
-        value = raw.strip()
+    for key, raw, value in _pairs(query, problems):
         if key == "step":
             if value in TRUST_STEPS:
                 values["step"] = value
@@ -258,10 +254,8 @@ def stories_from_query(query: str, tags: tuple[str, ...], scales: tuple[str, ...
     """Parse a stories-chapter link; ``tags`` and ``scales`` are the known keys (story ids are
     checked later, against the bank)."""
     problems: list[str] = []
-    query = _cut(query, problems)
     values: dict = {}
-    for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
-        value = raw.strip()
+    for key, raw, value in _pairs(query, problems):
         if key == "tags":
             chosen = [t for t in (x.strip() for x in value.split(",")) if t]
             unknown = [t for t in chosen if t not in tags]
