@@ -59,15 +59,28 @@ def free_port() -> int:
 class VoilaServer:
     """``pcn-workbook serve`` in its own process group, logging to ``log_path``."""
 
-    def __init__(self, notebooks: Path, *, preheat: bool, log_path: Path, port: int | None = None):
+    def __init__(
+        self,
+        notebooks: Path,
+        *,
+        preheat: bool,
+        log_path: Path,
+        port: int | None = None,
+        extra_args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ):
+        """``extra_args`` go to ``serve`` (e.g. ``("--room", "--host", "127.0.0.1")``); ``env`` is
+        added to the server's environment (e.g. ``PCN_WORKBOOK_TOKEN`` for a known room token)."""
         self.notebooks = Path(notebooks)
         self.preheat = preheat
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = Path(log_path)
+        self.token = (env or {}).get("PCN_WORKBOOK_TOKEN")
         command = [sys.executable, "-m", "pcn_workbook.cli", "serve", "--port", str(self.port)]
         command += ["--notebooks", str(self.notebooks)]
         command += [] if preheat else ["--no-preheat"]
+        command += list(extra_args)
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             command,
@@ -75,7 +88,7 @@ class VoilaServer:
             stderr=subprocess.STDOUT,
             cwd=REPO,
             start_new_session=True,  # its own process group, killed as one on stop()
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
 
     def log(self) -> str:
@@ -93,6 +106,10 @@ class VoilaServer:
                 with urllib.request.urlopen(self.url, timeout=2) as response:
                     if response.status == 200:
                         return
+            except urllib.error.HTTPError as error:
+                if error.code == 403 and self.token:  # a room server answering without a token
+                    return
+                time.sleep(0.2)
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)
         self._fail(f"Voila did not answer at {self.url} within {timeout} s")

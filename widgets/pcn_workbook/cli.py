@@ -33,15 +33,45 @@ def _folder(text: str) -> Path:
     return path
 
 
+def _count(least: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}, not {value}")
+        return value
+
+    return parse
+
+
+def _pool(text: str) -> tuple[str | None, int]:
+    """``N`` (every notebook) or ``NOTEBOOK=N`` (one notebook; ``.ipynb`` may be left off)."""
+    name, _, count = text.rpartition("=")
+    number = _count(0)(count)
+    if name and not name.endswith(".ipynb"):
+        name += ".ipynb"
+    return (name or None, number)
+
+
 # --- serve -------------------------------------------------------------------------------------
 def _run_serve(args: argparse.Namespace) -> int:
     from pcn_workbook import serve
 
+    everyone = [n for name, n in args.pool if name is None]
     options = serve.ServeOptions(
         notebooks=args.notebooks,
         port=args.port,
         preheat=not args.no_preheat,
         open_browser=args.open,
+        room=args.room,
+        host=args.host,
+        max_kernels=args.max_kernels,
+        per_browser=args.max_per_browser,
+        pool=everyone[-1] if everyone else serve.POOL_SIZE,
+        pools=tuple((name, n) for name, n in args.pool if name is not None),
+        cull_idle=args.cull_idle,
     )
     try:
         serve.run(options)
@@ -54,10 +84,46 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _add_serve(commands) -> None:
-    from pcn_workbook.serve import DEFAULT_PORT  # light module: no Voila import at top level
+    # light modules: no Voila import at top level
+    from pcn_workbook.serve import CULL_IDLE_SECONDS, DEFAULT_PORT, POOL_SIZE
+    from pcn_workbook.workshop.room import PER_BROWSER, TOKEN_ENV
 
-    parser = commands.add_parser("serve", help="serve the chapter apps with Voila")
+    parser = commands.add_parser(
+        "serve",
+        help="serve the chapter apps with Voila",
+        description="Serve the chapter apps. Without --room only this computer can open them; "
+        "with --room everyone on the same network who has the join link can.",
+        epilog=f"Room mode makes a new access token each start; set {TOKEN_ENV} (16+ letters, "
+        "digits, - or _) to keep the same join link across restarts.",
+    )
     parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help="default %(default)s")
+    room = parser.add_argument_group("a workshop room")
+    room.add_argument(
+        "--room", action="store_true",
+        help="listen on this computer's network addresses, behind a join link with a token; "
+        "prints the link and its QR code",
+    )
+    room.add_argument(
+        "--host", help="the address to listen on (default 127.0.0.1; with --room every interface)"
+    )
+    room.add_argument(
+        "--max-kernels", type=_count(1), metavar="N",
+        help="room mode: apps open at once in the whole room (default: what this computer's "
+        "memory holds, about 210 MB per app)",
+    )
+    room.add_argument(
+        "--max-per-browser", type=_count(1), default=PER_BROWSER, metavar="N",
+        help="room mode: apps open at once in one browser (default %(default)s)",
+    )
+    room.add_argument(
+        "--pool", type=_pool, action="append", default=[], metavar="[NOTEBOOK=]N",
+        help=f"kernels kept ready for every notebook (default {POOL_SIZE}), or for one "
+        "notebook: --pool 02_autonomy_paradox=20 for the chapter the room opens first",
+    )
+    room.add_argument(
+        "--cull-idle", type=_count(60), default=CULL_IDLE_SECONDS, metavar="SECONDS",
+        help="free an app whose tab was closed after this long idle (default %(default)s)",
+    )
     parser.add_argument(
         "--notebooks", type=_folder, default=Path("notebooks"), help="default %(default)s"
     )

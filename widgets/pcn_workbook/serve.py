@@ -1,13 +1,17 @@
 """Serve the workbook's apps with Voila: our template, our gallery, settings for a live room.
 
-``run(ServeOptions(...))`` runs Voila in this process, so we can hand it a Python hook (the
-gallery) that command-line flags cannot carry. ``voila_argv`` is the whole Voila configuration in
-one list; read it to see what a workshop server does.
+``run(ServeOptions(...))`` runs Voila in this process, so we can hand it Python hooks that
+command-line flags cannot carry: the gallery, and in room mode (``room=True``) the door in front
+of every request (token, limits, the facilitator's ``/room`` page; ``workshop/door.py``).
+``voila_argv`` is the rest of the Voila configuration in one list; read it to see what a workshop
+server does. Both modes set TCP_NODELAY on the kernel websockets (``PCN_WORKBOOK_NODELAY=0`` turns
+that off, for measuring what it does).
 """
 
 from __future__ import annotations
 
 import atexit
+import errno
 import os
 import shutil
 import socket
@@ -16,10 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcn_workbook.voila_template import TEMPLATE_DIR, TEMPLATE_NAME, gallery
+from pcn_workbook.workshop import room as room_rules
 
 HOST = "127.0.0.1"
+ROOM_HOST = "0.0.0.0"  # room mode: every network interface, so the room can reach the laptop
 DEFAULT_PORT = 8866
 POOL_SIZE = 1  # preheated kernels kept ready per notebook: ~150-250 MB each, refilled after use
+NODELAY_ENV = "PCN_WORKBOOK_NODELAY"
 # A kernel with no browser attached (its tab was closed) is shut down after 10 minutes idle;
 # Voila cannot re-attach a new page to an old kernel, so it is only memory (150-250 MB) by then.
 # 10 minutes still covers a dropped connection (a laptop lid closed for a short break). Kernels
@@ -41,31 +48,57 @@ class ServeOptions:
     port: int = DEFAULT_PORT
     preheat: bool = True
     open_browser: bool = False
+    room: bool = False  # listen on the network, behind a token and the room's limits
+    host: str | None = None  # default: 127.0.0.1, or every interface in room mode
+    max_kernels: int | None = None  # room mode: apps open at once (default: sized from memory)
+    per_browser: int = room_rules.PER_BROWSER  # room mode: apps open at once in one browser
+    pool: int = POOL_SIZE  # preheated kernels kept ready for each notebook
+    pools: tuple[tuple[str, int], ...] = ()  # (notebook, kernels) for notebooks that want more
+    cull_idle: int = CULL_IDLE_SECONDS
+
+    @property
+    def bind(self) -> str:
+        return self.host or (ROOM_HOST if self.room else HOST)
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}/"
+        host = HOST if self.bind in (ROOM_HOST, "::") else self.bind
+        return f"http://{host}:{self.port}/"
+
+    def pool_sizes(self) -> dict[str, int]:
+        """Preheated kernels per notebook (relative path), for the notebooks served."""
+        root = self.notebooks.resolve()
+        notebooks = [
+            p.relative_to(root).as_posix()
+            for p in root.rglob("*.ipynb")
+            if ".ipynb_checkpoints" not in p.parts
+        ]
+        wanted = dict(self.pools)
+        return {nb: wanted.get(nb, self.pool) for nb in notebooks}
+
+    def pooled_kernels(self) -> int:
+        return sum(self.pool_sizes().values()) if self.preheat else 0
 
 
 def voila_argv(options: ServeOptions) -> list[str]:
     """The Voila command line for these options (everything but the gallery hook)."""
     argv = [
         str(options.notebooks.resolve()),
-        f"--Voila.ip={HOST}",
+        f"--Voila.ip={options.bind}",
         f"--port={options.port}",
         "--Voila.port_retries=0",  # fail loudly rather than quietly serve on another port
         f"--template={TEMPLATE_NAME}",
         "--VoilaConfiguration.allow_template_override=NO",  # no ?voila-template= swaps
         "--show_tracebacks=False",  # participants see a short message, never a traceback
         "--strip_sources=True",  # no code in the page (Voila never forwards execute_input)
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+        f"--MappingKernelManager.cull_idle_timeout={options.cull_idle}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
     ]
     # A list setting takes one flag per item (the "=[...]" form is deprecated in traitlets 5).
     argv += [f"--VoilaConfiguration.file_allowlist={item}" for item in FILE_ALLOWLIST]
     argv += [f"--VoilaConfiguration.file_denylist={item}" for item in FILE_DENYLIST]
     if options.preheat:
-        argv += ["--preheat_kernel=True", f"--pool_size={POOL_SIZE}"]
+        argv += ["--preheat_kernel=True", f"--pool_size={options.pool}"]
     if not options.open_browser:
         argv.append("--no-browser")
     return argv
@@ -96,10 +129,21 @@ def check(options: ServeOptions) -> None:
         raise ServeError(f"Voila template missing from the package: {TEMPLATE_DIR}")
     if not 0 < options.port < 65536:
         raise ServeError(f"port must be between 1 and 65535, not {options.port}")
+    if options.pool < 0 or any(n < 0 for _, n in options.pools):
+        raise ServeError("--pool takes a number of kernels of 0 or more")
+    known = set(options.pool_sizes())
+    for notebook, _ in options.pools:
+        if notebook not in known:
+            names = ", ".join(sorted(known)) or "none"
+            raise ServeError(f"--pool names {notebook!r}, which is not served (notebooks: {names})")
+    if options.cull_idle < 60:
+        raise ServeError(f"--cull-idle must be at least 60 seconds, not {options.cull_idle}")
     with socket.socket() as probe:
         try:
-            probe.bind((HOST, options.port))
-        except OSError:
+            probe.bind((options.bind, options.port))
+        except OSError as error:
+            if error.errno == errno.EADDRNOTAVAIL:
+                raise ServeError(f"--host {options.bind} is not an address of this machine") from None
             raise ServeError(f"port {options.port} is in use; choose another with --port") from None
 
 
@@ -116,10 +160,168 @@ def allow_unload_shutdown() -> None:
     VoilaShutdownKernelHandler.check_xsrf_cookie = lambda self: None
 
 
+@dataclass(frozen=True)
+class RoomPlan:
+    """What room mode needs before Voila starts: the token, the limits and the join links."""
+
+    token: str
+    limits: room_rules.Limits
+    join_urls: list[str]
+    sized_from_mb: float | None  # the memory the default limit was sized from, if it was
+    warnings: list[str]
+
+
+def plan_room(options: ServeOptions, environ=os.environ) -> RoomPlan:
+    import psutil
+
+    try:
+        token = room_rules.check_token(environ[room_rules.TOKEN_ENV]) if environ.get(
+            room_rules.TOKEN_ENV) else room_rules.new_token()
+        total_mb = psutil.virtual_memory().total / 2**20
+        pooled = options.pooled_kernels()
+        max_kernels = options.max_kernels or room_rules.default_max_kernels(total_mb, pooled)
+        limits = room_rules.Limits(max_kernels, options.per_browser)
+    except room_rules.RoomError as error:
+        raise ServeError(str(error)) from None
+    warnings = []
+    needed = room_rules.memory_needed_mb(max_kernels + pooled)
+    if needed > total_mb:
+        warnings.append(
+            f"{max_kernels} apps plus {pooled} ready kernels need about {needed / 1024:.1f} GB; "
+            f"this machine has {total_mb / 1024:.1f} GB. Lower --max-kernels or --pool."
+        )
+    if options.bind in (ROOM_HOST, "::"):
+        hosts = room_rules.network_addresses()
+        if not hosts:
+            warnings.append(
+                "no network address found (is Wi-Fi or the hotspot on?): the link below works "
+                "on this laptop only"
+            )
+            hosts = [HOST]
+    else:
+        hosts = [options.bind]
+    urls = [room_rules.join_url(host, options.port, token) for host in hosts]
+    return RoomPlan(token, limits, urls, None if options.max_kernels else total_mb, warnings)
+
+
+def describe_room(options: ServeOptions, plan: RoomPlan) -> str:
+    """What the facilitator's terminal shows: links, QR code, limits."""
+    link = plan.join_urls[0]
+    base, _, query = link.partition("?")
+    pools = ", ".join(f"{n} for {nb}" for nb, n in options.pools)
+    ready = f"{options.pool} ready kernel(s) per notebook" + (f" ({pools})" if pools else "")
+    sized = (
+        f" (sized for this machine's {plan.sized_from_mb / 1024:.1f} GB)" if plan.sized_from_mb else ""
+    )
+    lines = [
+        "Room mode: the apps are open to this network, for those who have the link.",
+        "",
+        f"Join link for participants: {link}",
+        room_rules.qr_terminal(link),
+        f"Facilitator page (project it): {base}room?{query}",
+    ]
+    if len(plan.join_urls) > 1:
+        lines.append("If the room cannot reach that address, try: " + "  ".join(plan.join_urls[1:]))
+    lines += [
+        "",
+        f"Limits: {plan.limits.max_kernels} apps open at once{sized}, {plan.limits.per_browser} per "
+        f"browser; {ready if options.preheat else 'no ready kernels (--no-preheat)'}; an app whose "
+        f"tab was closed is freed after {round(options.cull_idle / 60)} min idle.",
+    ]
+    lines += [f"Warning: {w}" for w in plan.warnings]
+    return "\n".join(lines)
+
+
+def _nodelay() -> bool:
+    return os.environ.get(NODELAY_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
+    """Voila, with our kernel websocket (TCP_NODELAY), our pools, and in room mode the door."""
+    from jupyter_core.utils import ensure_async
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+    from pcn_workbook.workshop import door
+
+    nodelay = _nodelay()
+
+    class KernelSocket(VoilaKernelWebsocketHandler):
+        async def open(self, kernel_id):
+            # Without it Nagle's algorithm holds a small reply back until the client's delayed
+            # ACK (~40 ms) for clients that do not ack at once (benchmarks/bench_room.py).
+            if nodelay:
+                self.set_nodelay(True)
+            return await super().open(kernel_id)
+
+    class RoomPage(door.RoomPageMixin, TornadoVoilaHandler):
+        pass
+
+    class WorkbookVoila(Voila):
+        def init_settings(self):
+            if options.preheat:
+                pools = {"default": {"pool_size": options.pool, "kernel_env_variables": {}}}
+                pools.update({nb: {"pool_size": n} for nb, n in options.pools})
+                self.config.VoilaKernelManager.kernel_pools_config = pools
+            settings = super().init_settings()
+            if plan is not None:
+                self._count_page_kernels()
+            return settings
+
+        def _count_page_kernels(self):
+            """Tell the room's ledger which kernel each app page was given."""
+            manager = self.kernel_manager
+            start_kernel = manager.start_kernel  # a page with no ready kernel starts one
+
+            async def start_and_note(*args, **kwargs):
+                kernel_id = await ensure_async(start_kernel(*args, **kwargs))
+                door.note_kernel(kernel_id)
+                return kernel_id
+
+            manager.start_kernel = start_and_note
+            if hasattr(manager, "get_rendered_notebook"):  # a page taking a ready kernel
+                take = manager.get_rendered_notebook
+
+                async def take_and_note(*args, **kwargs):
+                    task, cache, kernel_id = await take(*args, **kwargs)
+                    door.note_kernel(kernel_id)
+                    return task, cache, kernel_id
+
+                manager.get_rendered_notebook = take_and_note
+
+        def init_handlers(self):
+            swap = {VoilaKernelWebsocketHandler: KernelSocket}
+            if plan is not None:
+                swap[TornadoVoilaHandler] = RoomPage
+            return [
+                (rule[0], swap.get(rule[1], rule[1]), *rule[2:]) if isinstance(rule, tuple) else rule
+                for rule in super().init_handlers()
+            ]
+
+        def listen(self):
+            if plan is not None:
+                manager = self.kernel_manager
+                the_door = door.Door(
+                    token=plan.token,
+                    ledger=room_rules.Ledger(plan.limits),
+                    join_urls=plan.join_urls,
+                    alive=lambda: set(manager.list_kernel_ids()),
+                    pooled=lambda: sum(len(p) for p in getattr(manager, "_pools", {}).values()),
+                    cull_idle_seconds=options.cull_idle,
+                )
+                RoomPage.door = the_door
+                door.install(self.app, the_door)
+            super().listen()
+
+    return WorkbookVoila
+
+
 def run(options: ServeOptions) -> None:
     """Start Voila in this process and serve until interrupted."""
     check(options)
-    from voila.app import Voila  # imported late: `pcn-workbook --help` stays fast
+    plan = plan_room(options) if options.room else None
+    voila_class = workbook_voila(options, plan)  # imports Voila late: `--help` stays fast
 
     allow_unload_shutdown()
 
@@ -127,7 +329,10 @@ def run(options: ServeOptions) -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(data_dir), os.environ.get("JUPYTER_PATH", "")) if p
     )
-    app = Voila()
+    # The kernels must not inherit the room token (a participant could read a kernel's env
+    # through nothing today, but keep it out all the same).
+    os.environ.pop(room_rules.TOKEN_ENV, None)
+    app = voila_class()
     app.initialize(voila_argv(options))
     # Set after initialize (which creates voila_configuration) and before start (which reads it).
     app.voila_configuration.page_config_hook = gallery.page_config_hook(
@@ -135,5 +340,8 @@ def run(options: ServeOptions) -> None:
     )
     mode = "preheated kernels" if options.preheat else "a fresh kernel per page"
     print(f"PCN Workbook: serving {options.notebooks} with {mode}.", flush=True)
-    print(f"Open {options.url} in a browser (Ctrl-C stops the server).", flush=True)
+    if plan is not None:
+        print(describe_room(options, plan), flush=True)
+    else:
+        print(f"Open {options.url} in a browser (Ctrl-C stops the server).", flush=True)
     app.start()
