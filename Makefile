@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine (see README):
-#   make workshop   start the workshop apps (Voila on 127.0.0.1)
+#   make workshop   start the workshop apps (Voila on 127.0.0.1; ROOM=1 opens them to the room)
 #   make test       run the whole test suite
 # Both create .venv and install what they need first; re-running skips what is already done.
 
@@ -9,6 +9,10 @@ BIN    := $(VENV)/bin
 # The trust game's test oracle (axelrod) lives apart: its dependencies would weigh on every kernel.
 ORACLE := .venv-oracle
 PORT   ?= 8866
+# ROOM=1: listen on the network behind a join link (pcn-workbook serve --room); ARGS: more flags,
+# e.g. make workshop ROOM=1 ARGS="--pool 02_autonomy_paradox=10"
+ROOM   ?=
+ARGS   ?=
 # -n 2: the CI machine has two cores; browser tests each start their own Voila server.
 # --dist loadfile: a notebook's cells share one kernel, so each file must stay on one worker.
 PYTEST_ARGS ?= -n 2 --dist loadfile
@@ -16,7 +20,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 .PHONY: workshop test book bench chromium clean
 
 workshop: $(VENV)/.installed
-	$(BIN)/pcn-workbook serve --port $(PORT)
+	$(BIN)/pcn-workbook serve --port $(PORT) $(if $(ROOM),--room) $(ARGS)
 
 test: $(VENV)/.installed-test $(ORACLE)/.installed chromium
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS) \
