@@ -165,8 +165,9 @@ def full_page(refusal: Refusal) -> str:
     if refusal.reason == "room":
         headline = "The room is full: try again in a minute"
         detail = (
-            f"All {refusal.limit} apps this laptop can hold are open. When someone closes a tab "
-            "a place frees up; this page tries again by itself."
+            f"Every place is taken: this laptop holds {refusal.limit} "
+            f"app{'s' if refusal.limit != 1 else ''} at once. When someone closes a tab a place "
+            "frees up; this page tries again by itself."
         )
     else:
         headline = "Too many apps open in this browser"

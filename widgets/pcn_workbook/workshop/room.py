@@ -200,5 +200,5 @@ def qr_svg(url: str, title: str) -> str:
     import segno
 
     return segno.make(url, error="m").svg_inline(
-        scale=8, border=2, title=title, dark="#000000", light="#ffffff", svgclass="pcn-qr"
+        scale=8, border=2, title=title, omitsize=True, dark="#000000", light="#ffffff", svgclass="pcn-qr"
     )
