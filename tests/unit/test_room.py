@@ -241,3 +241,24 @@ def test_each_room_gets_its_own_token(monkeypatch):
     monkeypatch.delenv(room.TOKEN_ENV, raising=False)
     options = serve.ServeOptions(notebooks=REPO / "notebooks", room=True, host="127.0.0.1")
     assert serve.plan_room(options).token != serve.plan_room(options).token
+
+
+# --- the door's pages ---------------------------------------------------------------------------
+def test_full_pages_say_which_limit_and_retry_by_themselves():
+    from pcn_workbook.workshop import door
+
+    whole = door.full_page(room.Refusal("room", 1, 1))
+    assert "<h1>The room is full: try again in a minute</h1>" in whole
+    assert "holds 1 app at once" in whole
+    assert '<meta http-equiv="refresh" content="60">' in whole
+    mine = door.full_page(room.Refusal("browser", 3, 3))
+    assert "<h1>Too many apps open in this browser</h1>" in mine and "already has 3 apps" in mine
+    assert "{{" not in whole + mine  # every place filled
+
+
+def test_page_values_are_escaped():
+    from pcn_workbook.workshop import door
+
+    page = door._page("full.html", "<b>t</b>", headline="<script>x</script>", detail="a&b", retry="60")
+    assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "&lt;b&gt;t&lt;/b&gt; - PCN Workbook" in page

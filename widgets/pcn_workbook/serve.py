@@ -10,6 +10,7 @@ that off, for measuring what it does).
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import errno
 import os
@@ -27,6 +28,9 @@ ROOM_HOST = "0.0.0.0"  # room mode: every network interface, so the room can rea
 DEFAULT_PORT = 8866
 POOL_SIZE = 1  # preheated kernels kept ready per notebook: ~150-250 MB each, refilled after use
 NODELAY_ENV = "PCN_WORKBOOK_NODELAY"
+# Pooled kernels started at once: one core runs notebooks into the pools, the rest serve the room.
+POOL_FILLS_AT_ONCE = max(1, (os.cpu_count() or 2) - 1)
+PREHEAT_WAIT_SECONDS = 120  # the most a pool fill holds its place while its notebook runs
 # A kernel with no browser attached (its tab was closed) is shut down after 10 minutes idle;
 # Voila cannot re-attach a new page to an old kernel, so it is only memory (150-250 MB) by then.
 # 10 minutes still covers a dropped connection (a laptop lid closed for a short break). Kernels
@@ -265,9 +269,35 @@ def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
                 pools.update({nb: {"pool_size": n} for nb, n in options.pools})
                 self.config.VoilaKernelManager.kernel_pools_config = pools
             settings = super().init_settings()
+            if options.preheat:
+                self._pace_pool_fills()
             if plan is not None:
                 self._count_page_kernels()
             return settings
+
+        def _pace_pool_fills(self):
+            """Start pooled kernels a few at a time, each running its notebook to the end first.
+
+            Voila refills a pool as soon as a kernel is taken: when 40 people open an app in 10
+            seconds, 40 new kernels each run the notebook at once, and on 2 cores they starve the
+            kernels the room is already using (benchmarks/bench_room.py measured a p95 time to
+            interactive of 123 s, 11 of 40 pages timing out). Paced, the refills take one core
+            and leave the other to the room. Pages that find no ready kernel queue in order.
+            """
+            manager = self.kernel_manager
+            initialize = manager._initialize  # Voila's: start a kernel, pre-render the notebook
+            room_for = asyncio.Semaphore(POOL_FILLS_AT_ONCE)
+
+            async def paced(notebook_path, kernel_id=None, **kwargs):
+                async with room_for:
+                    started = await initialize(notebook_path, kernel_id, **kwargs)
+                    try:  # hold the place until the notebook has run (it may raise: the page says)
+                        await asyncio.wait_for(asyncio.shield(started["task"]), PREHEAT_WAIT_SECONDS)
+                    except Exception:
+                        pass
+                return started
+
+            manager._initialize = paced
 
         def _count_page_kernels(self):
             """Tell the room's ledger which kernel each app page was given."""

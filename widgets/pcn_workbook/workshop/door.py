@@ -63,13 +63,24 @@ class Door:
         }
 
 
-def _page(name: str, **values: str) -> str:
-    """One of the static pages in ``pages/``, with ``{{name}}`` places filled (values escaped
-    unless their key ends in ``_html``)."""
-    text = (PAGES / name).read_text(encoding="utf-8")
+def _fill(text: str, values: dict[str, str]) -> str:
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", value if key.endswith("_html") else html.escape(value))
     return text
+
+
+def _page(name: str, title: str, head_html: str = "", **values: str) -> str:
+    """``pages/<name>`` (the page's body) inside ``pages/base.html``, with ``{{name}}`` places
+    filled: values are escaped unless their key ends in ``_html``. A page may bring its own
+    styles in ``pages/<stem>_style.html``."""
+    body = _fill((PAGES / name).read_text(encoding="utf-8"), values)
+    style = PAGES / f"{Path(name).stem}_style.html"
+    return _fill((PAGES / "base.html").read_text(encoding="utf-8"), {
+        "title": title,
+        "head_html": head_html,
+        "style_html": style.read_text(encoding="utf-8") if style.exists() else "",
+        "body_html": body,
+    })
 
 
 def _wants_page(request) -> bool:
@@ -122,7 +133,7 @@ class LockedHandler(_DoorHandler):
         self.set_status(403)
         if _wants_page(self.request):
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(_page("locked.html"))
+            self.finish(_page("locked.html", "Join the workshop"))
         else:
             self.set_header("Content-Type", "text/plain; charset=utf-8")
             self.finish("This workshop needs its join link: ask the facilitator.\n")
@@ -150,6 +161,7 @@ class RoomHandler(_DoorHandler):
         self.finish(
             _page(
                 "room.html",
+                "Join the workshop",
                 link=link,
                 qr_html=qr_svg(link, "QR code of the join link"),
                 others_html=f"<p>Other addresses of this laptop:</p><ul>{others}</ul>" if others else "",
@@ -176,7 +188,9 @@ def full_page(refusal: Refusal) -> str:
             "that everyone in the room gets one. Close a tab you no longer need; this page tries "
             "again by itself."
         )
-    return _page("full.html", headline=headline, detail=detail, retry=str(RETRY_SECONDS))
+    refresh = f'<meta http-equiv="refresh" content="{RETRY_SECONDS}">'
+    return _page("full.html", headline, refresh, headline=headline, detail=detail,
+                 retry=str(RETRY_SECONDS))
 
 
 class RoomPageMixin:
