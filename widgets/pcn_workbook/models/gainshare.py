@@ -2,8 +2,8 @@
 
 Source: Ben Gowland, "Can you solve The Autonomy Paradox?", The General Practice Blog (Ockham
 Healthcare). At-scale benefits arrive only when a group agrees one way of doing a thing; the gains
-are unequal, so practices resist changes that help others more or leave them worse off; and "in
-order to retain autonomy GP practices need to give up autonomy".
+are unequal, so practices resist changes that help others more or leave them worse off; and the paradox
+itself: a practice keeps its independence only by handing some of it over to the group.
 
 The model (every assumption here is ours and illustrative, not from the essay):
 

@@ -12,8 +12,8 @@ Sources:
   (axelrod 4.13.1), whose Cooperator, Defector, TitForTat, TitFor2Tats, Grudger, Detective and
   WinStayLoseShift play the same rules; the tests use it as an independent check.
 * Ben Gowland, "Can independent GP organisations operate as a collective?" (The General Practice
-  Blog): over-communicate; if you think you have communicated twice as much as needed, you are
-  about at the minimum.
+  Blog): over-communicate; a message a leader feels they have sent twice over has only just
+  reached the least it needed.
 
 The maths, with its assumptions:
 
