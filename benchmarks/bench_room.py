@@ -47,10 +47,8 @@ import json
 import os
 import platform
 import random
-import re
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -60,6 +58,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import psutil
+from bench_apps import percentile
 from room_clients import OPEN_STAGES, Participant
 from voila_browser import REPO, VoilaServer
 
@@ -82,13 +81,6 @@ TIMEOUT_S = 120  # any one step of a participant
 UNANSWERED = ("timed out", "no answer", "websocket closed")
 
 
-def percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def spread(values: list[float]) -> dict:
     return {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95), "n": len(values)}
 
@@ -109,20 +101,6 @@ def favour_clients() -> str:
     except (psutil.AccessDenied, PermissionError):
         return "normal priority (raising it needs root): client delays may count as the server's"
     return "nice -10 (ahead of the server and kernels, as if on laptops of their own)"
-
-
-def room_supported() -> bool:
-    """Whether ``serve`` has room mode (another change adds it)."""
-    help_text = subprocess.run([sys.executable, "-m", "pcn_workbook.cli", "serve", "--help"],
-                               capture_output=True, text=True, cwd=REPO).stdout
-    return "--room" in help_text
-
-
-def nodelay_switch_supported() -> bool:
-    """Whether the server reads PCN_WORKBOOK_NODELAY (it logs nothing about it, so ask the code)."""
-    from pcn_workbook import serve
-
-    return hasattr(serve, "NODELAY_ENV")
 
 
 # --- servers -------------------------------------------------------------------------------------
@@ -152,18 +130,13 @@ class Room:
 
 
 def start_room(folder: Path, notebook: str, pool: int, max_kernels: int, log_path: Path,
-               room_mode: bool, env: dict[str, str] | None = None) -> Room:
-    """Start a preheated server and return it once the notebook's pool is full and it is quiet."""
-    env = dict(env or {})
-    extra: tuple[str, ...] = ()
-    token = None
-    if room_mode:
-        token = secrets.token_urlsafe(18)
-        env["PCN_WORKBOOK_TOKEN"] = token
-        extra = ("--room", "--host", "127.0.0.1", "--max-kernels", str(max_kernels),
-                 "--pool", "0", "--pool", f"{notebook}={pool}")
-    else:
-        pool = 1  # the plain server keeps one ready kernel per notebook and has no --pool
+               env: dict[str, str] | None = None) -> Room:
+    """Start a preheated room server (token, limits, ``pool`` ready kernels for ``notebook`` and
+    none for the others) and return it once that pool is full and the server is quiet."""
+    token = secrets.token_urlsafe(18)
+    env = {**(env or {}), "PCN_WORKBOOK_TOKEN": token}
+    extra = ("--room", "--host", "127.0.0.1", "--max-kernels", str(max_kernels),
+             "--pool", "0", "--pool", f"{notebook}={pool}")
     server = VoilaServer(folder, preheat=True, log_path=log_path, extra_args=extra, env=env)
     try:
         server.wait_until_answering(timeout=120)
@@ -577,13 +550,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--participants and --moves must be at least 1, --soak at least 0")
     out = args.out or RESULTS / ("room-quick.json" if args.quick else "room.json")
 
-    room_mode = room_supported()
-    nodelay_switch = nodelay_switch_supported()
     max_kernels = args.participants + 10
     server_note = (f"room mode (token, --max-kernels {max_kernels}, pool {args.participants} for "
-                   f"{notebook.name}, 0 for the others)" if room_mode else
-                   "plain server: serve has no --room yet, so no token, no limits, and no --pool "
-                   "(one ready kernel per notebook: most burst pages start a fresh kernel)")
+                   f"{notebook.name}, 0 for the others)")
     if args.renice_refills:
         server_note += "; EXPERIMENT: kernels started during the burst run at nice 10"
     print(f"Room benchmark: {args.participants} participants, {notebook.name}; {server_note}")
@@ -596,7 +565,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"server logs in {logs}")
 
     main_room = start_room(notebook.parent, notebook.name, args.participants, max_kernels,
-                           logs / "main.log", room_mode)
+                           logs / "main.log")
     try:
         assets, assets_note = ((), "not fetched (--no-assets)") if args.no_assets else (
             record_assets(main_room))
@@ -611,13 +580,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         main_room.server.stop()
 
-    print("TCP_NODELAY A/B" + ("" if nodelay_switch else
-                               " (the server does not read PCN_WORKBOOK_NODELAY: both are alike)"))
+    print("TCP_NODELAY A/B")
     ab_rooms = {}
     try:
         for mode, env in (("on", {}), ("off", {"PCN_WORKBOOK_NODELAY": "0"})):
             ab_rooms[mode] = start_room(notebook.parent, notebook.name, 2, 4,
-                                        logs / f"nodelay-{mode}.log", room_mode, env)
+                                        logs / f"nodelay-{mode}.log", env)
         nodelay = asyncio.run(nodelay_ab(ab_rooms, args.slider_class, args.moves))
     finally:
         for room in ab_rooms.values():
@@ -630,7 +598,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"Soak: {args.soak} opens and closes of {SOAK_NOTEBOOK}, {SOAK_BROWSERS} browsers")
     soak_room = start_room(SOAK_FOLDER, SOAK_NOTEBOOK, SOAK_POOL, SOAK_BROWSERS * 2,
-                           logs / "soak.log", room_mode)
+                           logs / "soak.log")
     try:
         soaked = asyncio.run(soak(soak_room, args.soak))
         soaked |= kernels_after_soak(soak_room)
@@ -658,8 +626,7 @@ def main(argv: list[str] | None = None) -> int:
         "nodelay": {mode: {"p50": nodelay[mode]["p50"], "p95": nodelay[mode]["p95"]}
                     for mode in ("on", "off")} | {
             "legacy_protocol": {mode: {"p50": nodelay["legacy"][mode]["p50"],
-                                       "p95": nodelay["legacy"][mode]["p95"]} for mode in ("on", "off")},
-            "server_reads_switch": nodelay_switch},
+                                       "p95": nodelay["legacy"][mode]["p95"]} for mode in ("on", "off")}},
         "soak": {key: soaked[key] for key in
                  ("opens", "failures", "unanswered", "kernels_left_behind", "seconds", "tti_s",
                   "kernel_processes", "pool", "room_status", "server_answering")},
@@ -679,7 +646,7 @@ def main(argv: list[str] | None = None) -> int:
             "participants": args.participants, "window_s": args.window,
             "notebook": str(notebook.relative_to(REPO)), "slider_class": args.slider_class,
             "moves": args.moves, "soak": args.soak, "seed": args.seed, "quick": args.quick,
-            "room_mode": room_mode, "server": server_note, "max_kernels": max_kernels,
+            "server": server_note, "max_kernels": max_kernels,
             "page_assets": assets_note, "soak_notebook": f"benchmarks/{SOAK_NOTEBOOK}",
             "soak_browsers": SOAK_BROWSERS, "step_timeout_s": TIMEOUT_S,
             "participants_priority": priority,

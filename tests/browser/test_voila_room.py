@@ -252,7 +252,7 @@ def test_a_cap_of_three_turns_the_fourth_page_away_and_the_first_three_keep_work
 
 def test_one_browser_cannot_open_more_than_its_share(people):
     person = people()
-    page = person.join()
+    person.join()
     for _ in range(2):
         tab, response = person.open_app()
         assert response.status == 200

@@ -170,7 +170,8 @@ class RoomPlan:
 
     token: str
     limits: room_rules.Limits
-    join_urls: list[str]
+    join_urls: list[str]  # for each of the machine's addresses, best first
+    room_page: str  # the facilitator's page, on the first address
     sized_from_mb: float | None  # the memory the default limit was sized from, if it was
     warnings: list[str]
 
@@ -179,8 +180,8 @@ def plan_room(options: ServeOptions, environ=os.environ) -> RoomPlan:
     import psutil
 
     try:
-        token = room_rules.check_token(environ[room_rules.TOKEN_ENV]) if environ.get(
-            room_rules.TOKEN_ENV) else room_rules.new_token()
+        chosen = environ.get(room_rules.TOKEN_ENV)
+        token = room_rules.check_token(chosen) if chosen else room_rules.new_token()
         total_mb = psutil.virtual_memory().total / 2**20
         pooled = options.pooled_kernels()
         max_kernels = options.max_kernels or room_rules.default_max_kernels(total_mb, pooled)
@@ -205,13 +206,14 @@ def plan_room(options: ServeOptions, environ=os.environ) -> RoomPlan:
     else:
         hosts = [options.bind]
     urls = [room_rules.join_url(host, options.port, token) for host in hosts]
-    return RoomPlan(token, limits, urls, None if options.max_kernels else total_mb, warnings)
+    room_page = room_rules.join_url(hosts[0], options.port, token, "room")
+    return RoomPlan(token, limits, urls, room_page, None if options.max_kernels else total_mb,
+                    warnings)
 
 
 def describe_room(options: ServeOptions, plan: RoomPlan) -> str:
     """What the facilitator's terminal shows: links, QR code, limits."""
     link = plan.join_urls[0]
-    base, _, query = link.partition("?")
     pools = ", ".join(f"{n} for {nb}" for nb, n in options.pools)
     ready = f"{options.pool} ready kernel(s) per notebook" + (f" ({pools})" if pools else "")
     sized = (
@@ -222,7 +224,7 @@ def describe_room(options: ServeOptions, plan: RoomPlan) -> str:
         "",
         f"Join link for participants: {link}",
         room_rules.qr_terminal(link),
-        f"Facilitator page (project it): {base}room?{query}",
+        f"Facilitator page (project it): {plan.room_page}",
     ]
     if len(plan.join_urls) > 1:
         lines.append("If the room cannot reach that address, try: " + "  ".join(plan.join_urls[1:]))
@@ -359,8 +361,7 @@ def run(options: ServeOptions) -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(data_dir), os.environ.get("JUPYTER_PATH", "")) if p
     )
-    # The kernels must not inherit the room token (a participant could read a kernel's env
-    # through nothing today, but keep it out all the same).
+    # Kernels inherit this process's environment: keep the room token out of it.
     os.environ.pop(room_rules.TOKEN_ENV, None)
     app = voila_class()
     app.initialize(voila_argv(options))

@@ -18,6 +18,7 @@ for one more app, and answers 503 with a "try again in a minute" page when not.
 from __future__ import annotations
 
 import contextvars
+import functools
 import html
 import json
 import secrets
@@ -58,9 +59,14 @@ class Door:
             "max_apps": self.ledger.limits.max_kernels,
             "per_browser": self.ledger.limits.per_browser,
             "ready_kernels": self.pooled(),
-            "browsers": len(set(self.ledger.kernels.values())),
             "cull_idle_minutes": round(self.cull_idle_seconds / 60),
         }
+
+
+@functools.cache
+def _read(name: str) -> str:
+    path = PAGES / name
+    return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
@@ -73,13 +79,11 @@ def _page(name: str, title: str, head_html: str = "", **values: str) -> str:
     """``pages/<name>`` (the page's body) inside ``pages/base.html``, with ``{{name}}`` places
     filled: values are escaped unless their key ends in ``_html``. A page may bring its own
     styles in ``pages/<stem>_style.html``."""
-    body = _fill((PAGES / name).read_text(encoding="utf-8"), values)
-    style = PAGES / f"{Path(name).stem}_style.html"
-    return _fill((PAGES / "base.html").read_text(encoding="utf-8"), {
+    return _fill(_read("base.html"), {
         "title": title,
         "head_html": head_html,
-        "style_html": style.read_text(encoding="utf-8") if style.exists() else "",
-        "body_html": body,
+        "style_html": _read(f"{Path(name).stem}_style.html"),
+        "body_html": _fill(_read(name), values),
     })
 
 
@@ -112,15 +116,16 @@ class _DoorHandler(tornado.web.RequestHandler):
 
 
 class JoinHandler(_DoorHandler):
-    """The join link: set the room cookie, then go on to the same address without the token."""
+    """A page address carrying ``?token=``: set the room cookie when the token is right (a
+    browser that already has the cookie may carry a stale one), then go on to the same address
+    without the token."""
 
-    def initialize(self, door: Door) -> None:
-        self.door = door
+    def initialize(self, door: Door, grant: bool) -> None:
+        self.door, self.grant = door, grant
 
     def get(self, *args: Any) -> None:
-        self.set_cookie(ROOM_COOKIE, self.door.token, httponly=True, samesite="Lax")
-        if not self.get_cookie(BROWSER_COOKIE):
-            self.set_cookie(BROWSER_COOKIE, secrets.token_urlsafe(12), httponly=True, samesite="Lax")
+        if self.grant:
+            self.set_cookie(ROOM_COOKIE, self.door.token, httponly=True, samesite="Lax")
         self.redirect(_without_token(self.request), status=303)
 
     head = get
@@ -203,7 +208,7 @@ class RoomPageMixin:
         if door is None:
             return await super().prepare()
         browser = self.get_cookie(BROWSER_COOKIE)
-        if not browser:  # a browser that lost its id (cleared cookies) gets a new one
+        if not browser:  # its first app page (or cookies cleared): a new random id
             browser = secrets.token_urlsafe(12)
             self.set_cookie(BROWSER_COOKIE, browser, httponly=True, samesite="Lax")
         self._pcn_key = id(self)
@@ -237,32 +242,17 @@ def install(app: tornado.web.Application, door: Door) -> None:
 
     def find_handler(request, **kwargs):
         given = dict(parse_qsl(request.query)).get("token")
+        right = token_matches(given, door.token)
         cookie = request.cookies.get(ROOM_COOKIE)
-        has_cookie = cookie is not None and token_matches(cookie.value, door.token)
+        inside = right or (cookie is not None and token_matches(cookie.value, door.token))
+        if not inside:
+            return app.get_handler_delegate(request, LockedHandler)
         if given is not None and request.method in ("GET", "HEAD") and not _is_websocket(request):
-            if token_matches(given, door.token) or has_cookie:
-                # strip the token (and set the cookie when it was right) before anything else
-                return app.get_handler_delegate(
-                    request, JoinHandler if token_matches(given, door.token) else _Strip, {"door": door}
-                )
-            return app.get_handler_delegate(request, LockedHandler)
-        if not (has_cookie or token_matches(given, door.token)):
-            return app.get_handler_delegate(request, LockedHandler)
+            # a page address keeps no token: set the cookie (when it is right) and drop it
+            return app.get_handler_delegate(request, JoinHandler, {"door": door, "grant": right})
         if request.path == ROOM_PATH or request.path.startswith(ROOM_PATH + "/"):
             what = request.path[len(ROOM_PATH):]
             return app.get_handler_delegate(request, RoomHandler, {"door": door}, path_args=[what.encode()])
         return route(request, **kwargs)
 
     app.find_handler = find_handler
-
-
-class _Strip(_DoorHandler):
-    """A wrong ``?token=`` from a browser that already has the room cookie: drop it and go on."""
-
-    def initialize(self, door: Door) -> None:
-        pass
-
-    def get(self, *args: Any) -> None:
-        self.redirect(_without_token(self.request), status=303)
-
-    head = get
