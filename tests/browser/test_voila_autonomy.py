@@ -38,6 +38,8 @@ def open_app(tab, server, query: str = "") -> str:
     svg = tab.wait_for_chart(CHART)
     if server.preheat:
         assert server.served_preheated(tab.kernel_id()), "page did not use the kernel pool"
+        # A refill frees its place once its kernel waits for a page (not after the 120 s cap).
+        assert "held its place" not in server.log()
     return svg
 
 

@@ -246,6 +246,7 @@ def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
     """Voila, with our kernel websocket (TCP_NODELAY), our pools, and in room mode the door."""
     from jupyter_core.utils import ensure_async
     from voila.app import Voila
+    from voila.request_info_handler import RequestInfoSocketHandler
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
@@ -263,6 +264,15 @@ def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
 
     class RoomPage(door.RoomPageMixin, TornadoVoilaHandler):
         pass
+
+    waiting: dict[str, asyncio.Event] = {}  # pooled kernel id -> set once it waits for its page
+
+    class RequestInfoSocket(RequestInfoSocketHandler):
+        """A preheated kernel connects here when its notebook reaches ``get_query_string``."""
+
+        def open(self, kernel_id: str) -> None:
+            super().open(kernel_id)
+            waiting.setdefault(kernel_id, asyncio.Event()).set()
 
     class WorkbookVoila(Voila):
         def init_settings(self):
@@ -293,10 +303,22 @@ def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
             async def paced(notebook_path, kernel_id=None, **kwargs):
                 async with room_for:
                     started = await initialize(notebook_path, kernel_id, **kwargs)
-                    try:  # hold the place until the notebook has run (it may raise: the page says)
-                        await asyncio.wait_for(asyncio.shield(started["task"]), PREHEAT_WAIT_SECONDS)
-                    except Exception:
-                        pass
+                    ready = waiting.setdefault(started["kernel_id"], asyncio.Event())
+                    # Hold the place until the notebook has run as far as it can before a page asks
+                    # for it (the app's get_query_string), or to the end; it may raise (the page says).
+                    done = asyncio.ensure_future(asyncio.shield(started["task"]))
+                    asked = asyncio.ensure_future(ready.wait())
+                    try:
+                        await asyncio.wait({done, asked}, timeout=PREHEAT_WAIT_SECONDS,
+                                           return_when=asyncio.FIRST_COMPLETED)
+                        if not (done.done() or asked.done()):
+                            manager.log.warning("%s: a pool fill held its place for %d s (its notebook neither "
+                                                "finished nor asked for its page)", notebook_path, PREHEAT_WAIT_SECONDS)
+                    finally:
+                        asked.cancel()
+                        if not done.done():
+                            done.cancel()  # cancels our wait only: the shield keeps the render going
+                        waiting.pop(started["kernel_id"], None)
                 return started
 
             manager._initialize = paced
@@ -323,7 +345,7 @@ def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
                 manager.get_rendered_notebook = take_and_note
 
         def init_handlers(self):
-            swap = {VoilaKernelWebsocketHandler: KernelSocket}
+            swap = {VoilaKernelWebsocketHandler: KernelSocket, RequestInfoSocketHandler: RequestInfoSocket}
             if plan is not None:
                 swap[TornadoVoilaHandler] = RoomPage
             return [
