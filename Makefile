@@ -17,12 +17,12 @@ ARGS   ?=
 # --dist loadfile: a notebook's cells share one kernel, so each file must stay on one worker.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: workshop test book bench chromium clean
+.PHONY: workshop test book bench chromium postgresql clean
 
 workshop: $(VENV)/.installed
 	$(BIN)/pcn-workbook serve --port $(PORT) $(if $(ROOM),--room) $(ARGS)
 
-test: $(VENV)/.installed-test $(ORACLE)/.installed chromium
+test: $(VENV)/.installed-test $(ORACLE)/.installed chromium postgresql
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS) \
 	    --nbval-lax --nbval-current-env tests notebooks benchmarks/baseline.ipynb
 
@@ -63,6 +63,13 @@ chromium:
 	@test -x /usr/bin/chromium || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The workshop store's tests start a throwaway PostgreSQL server (tests/postgres.py) from Debian's
+# server binaries; only the binaries are needed, not a running service.
+postgresql:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
 clean:
 	rm -rf $(VENV) $(ORACLE) _build .pytest_cache .hypothesis

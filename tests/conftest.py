@@ -2,6 +2,9 @@
 
 ``chromium``: one headless Debian Chromium per test process. Playwright's sync API runs its own
 event loop, so a process may hold only one; the browser tests and the book's page tests share it.
+
+``postgres_url``: a throwaway PostgreSQL server per test process (tests/postgres.py), for the
+workshop store's tests; skipped when PostgreSQL is missing, a failure under CI.
 """
 
 from __future__ import annotations
@@ -25,3 +28,28 @@ def chromium():
         browser = launch_chromium(playwright)
         yield browser
         browser.close()
+
+
+# --- PostgreSQL (the workshop store's second backend) ------------------------------------------
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A throwaway PostgreSQL server for this test process (see tests/postgres.py). Skipped when
+    PostgreSQL is not installed or will not start, except under CI, where that is a failure."""
+    from postgres import Cluster, PostgresUnavailable
+
+    try:
+        cluster = Cluster().start()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is needed under CI (make postgresql installs it): {error}")
+        pytest.skip(f"PostgreSQL tests skipped: {error}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_cluster) -> str:
+    """``postgresql+psycopg://postgres@127.0.0.1:PORT/workshop`` on the throwaway server."""
+    return postgres_cluster.url

@@ -9,6 +9,7 @@ Errors a user can fix print one line (``pcn-workbook: error: ...``), never a tra
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -189,7 +190,172 @@ def _add_book(commands) -> None:
     parser.set_defaults(run=_run_book)
 
 
-SUBCOMMANDS = (_add_serve, _add_book, _add_bench)
+# --- workshop ----------------------------------------------------------------------------------
+# The chapter apps (notebooks/*.ipynb); tests/workshop checks this list against the folder.
+CHAPTERS = ("02_autonomy_paradox", "03_scale_choices", "04_trust", "05_springboard_stories")
+BASE_URL = "http://127.0.0.1:8866"
+
+
+def _preset(text: str) -> tuple[str, str]:
+    """``CHAPTER=QUERY``: a chapter app and the query string it opens with."""
+    chapter, equals, query = text.partition("=")
+    chapter = chapter.strip().removesuffix(".ipynb")
+    if not equals or not chapter:
+        raise argparse.ArgumentTypeError(f"a preset is CHAPTER=QUERY, not {text!r}")
+    if chapter not in CHAPTERS:
+        raise argparse.ArgumentTypeError(
+            f"no chapter {chapter!r} (one of: {', '.join(CHAPTERS)})"
+        )
+    return chapter, query.strip()
+
+
+def _base_url(text: str) -> str:
+    if not text.startswith(("http://", "https://")) or len(text.rstrip("/")) <= len("https://"):
+        raise argparse.ArgumentTypeError(f"not a web address (http://host:port): {text!r}")
+    return text.rstrip("/")
+
+
+def _links(base: str, code: str, key: str) -> tuple[str, str]:
+    """The participants' and the facilitator's links; room mode's token goes on both."""
+    from urllib.parse import quote
+
+    from pcn_workbook.workshop.room import TOKEN_ENV
+
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    tail = f"token={quote(token, safe='')}" if token else ""
+    join = f"{base}/join/{code}" + (f"?{tail}" if tail else "")
+    facilitator = f"{base}/facilitator/{code}?key={quote(key, safe='')}" + (
+        f"&{tail}" if tail else ""
+    )
+    return join, facilitator
+
+
+def _workshop_new(args: argparse.Namespace, store) -> int:
+    presets = dict(args.preset)
+    created = store.create_workshop(args.title, presets)
+    workshop = created.workshop
+    join, facilitator = _links(args.base_url, workshop.code, created.key)
+    print(f"Workshop {workshop.title!r} created.")
+    print(f"  Join code:        {workshop.code}")
+    print(f"  Facilitator key:  {created.key}")
+    print("                    (shown once: keep it private, it cannot be shown again)")
+    print(f"  Participant link: {join}")
+    print(f"  Facilitator link: {facilitator}")
+    for chapter, query in workshop.presets.items():
+        print(f"  Preset:           {chapter}?{query}")
+    print(f"  Store:            {store.url}")
+    return 0
+
+
+def _workshop_list(args: argparse.Namespace, store) -> int:
+    found = store.workshops()
+    if not found:
+        print(f'No workshops yet in {store.url} (pcn-workbook workshop new "Title" makes one).')
+        return 0
+    rows = [("CODE", "TITLE", "CREATED (UTC)", "STATE", "PEOPLE", "ANSWERS")]
+    for workshop in found:
+        people, answers = store.counts(workshop.code)
+        title = workshop.title if len(workshop.title) <= 40 else workshop.title[:39] + "…"
+        rows.append((
+            workshop.code, title, workshop.created_at.strftime("%Y-%m-%d %H:%M"),
+            "closed" if workshop.is_closed else "open", str(people), str(answers),
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return 0
+
+
+def _workshop_close(args: argparse.Namespace, store) -> int:
+    workshop = store.workshop(args.code)
+    if workshop.is_closed:
+        print(f"Workshop {workshop.code} ({workshop.title}) was already closed.")
+        return 0
+    store.close_workshop(workshop.code)
+    print(f"Closed workshop {workshop.code} ({workshop.title}): it takes no more answers.")
+    return 0
+
+
+def _workshop_export(args: argparse.Namespace, store) -> int:
+    import io
+
+    buffer = io.StringIO(newline="")
+    count = store.export_csv(args.code, buffer)  # read everything before writing anything
+    if args.output is None:
+        sys.stdout.write(buffer.getvalue())
+        return 0
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            out.write(buffer.getvalue())
+    except OSError as error:
+        print(f"pcn-workbook: error: cannot write {args.output}: {error.strerror or error}",
+              file=sys.stderr)
+        return 2
+    code = store.workshop(args.code).code
+    print(f"Wrote {count} answer rows of workshop {code} to {args.output}")
+    return 0
+
+
+def _run_workshop(args: argparse.Namespace) -> int:
+    from pcn_workbook.workshop.store import StoreError, open_store
+
+    try:
+        return args.action(args, open_store(args.db))
+    except StoreError as error:
+        print(f"pcn-workbook: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _add_workshop(commands) -> None:
+    from pcn_workbook.workshop.room import TOKEN_ENV
+
+    parser = commands.add_parser(
+        "workshop",
+        help="create, list, close and export workshops (join codes and answers)",
+        description="Workshops live in one store: a SQLite file in your user data folder, or "
+        "the database in PCN_WORKBOOK_DB (sqlite:///FILE or postgresql://USER@HOST/DB).",
+    )
+    actions = parser.add_subparsers(dest="workshop_command", required=True, metavar="ACTION")
+    store = argparse.ArgumentParser(add_help=False)
+    store.add_argument(
+        "--db", metavar="URL", help="the workshop store (default: PCN_WORKBOOK_DB, else a "
+        "SQLite file in your user data folder)",
+    )
+
+    new = actions.add_parser(
+        "new", parents=[store], help="create a workshop: prints its join code and links",
+        epilog=f"When {TOKEN_ENV} is set (a room's fixed token) both links carry it.",
+    )
+    new.add_argument("title", help="shown to participants (1 to 120 characters)")
+    new.add_argument(
+        "--preset", type=_preset, action="append", default=[], metavar="CHAPTER=QUERY",
+        help="the scenario a chapter opens with, e.g. 04_trust=rounds=10 (repeatable; "
+        f"chapters: {', '.join(CHAPTERS)})",
+    )
+    new.add_argument(
+        "--base-url", type=_base_url, default=BASE_URL, metavar="URL",
+        help="where the apps are served, for the links (default %(default)s)",
+    )
+    new.set_defaults(action=_workshop_new)
+
+    listing = actions.add_parser("list", parents=[store], help="every workshop, newest first")
+    listing.set_defaults(action=_workshop_list)
+
+    close = actions.add_parser("close", parents=[store], help="stop taking answers")
+    close.add_argument("code", help="the join code")
+    close.set_defaults(action=_workshop_close)
+
+    export = actions.add_parser(
+        "export", parents=[store], help="every answer row as CSV (to stdout, or -o FILE)"
+    )
+    export.add_argument("code", help="the join code")
+    export.add_argument("-o", "--output", metavar="FILE", help="write the CSV here")
+    export.set_defaults(action=_workshop_export)
+
+    parser.set_defaults(run=_run_workshop)
+
+
+SUBCOMMANDS = (_add_serve, _add_book, _add_workshop, _add_bench)
 
 
 class _Parser(argparse.ArgumentParser):
