@@ -73,6 +73,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         pool=everyone[-1] if everyone else serve.POOL_SIZE,
         pools=tuple((name, n) for name, n in args.pool if name is not None),
         cull_idle=args.cull_idle,
+        db=args.db,
     )
     try:
         serve.run(options)
@@ -132,6 +133,11 @@ def _add_serve(commands) -> None:
         "--no-preheat", action="store_true", help="start a kernel per page instead of a pool"
     )
     parser.add_argument("--open", action="store_true", help="open the gallery in a browser")
+    parser.add_argument(
+        "--db", metavar="URL", default=None,
+        help="the workshop store (default: $PCN_WORKBOOK_DB, else a SQLite file in your data folder); "
+        "postgresql://user@host/db lets several servers share one room",
+    )
     parser.set_defaults(run=_run_serve)
 
 

@@ -59,6 +59,7 @@ class ServeOptions:
     pool: int = POOL_SIZE  # preheated kernels kept ready for each notebook
     pools: tuple[tuple[str, int], ...] = ()  # (notebook, kernels) for notebooks that want more
     cull_idle: int = CULL_IDLE_SECONDS
+    db: str | None = None  # the workshop store's URL (default: PCN_WORKBOOK_DB, else a SQLite file)
 
     @property
     def bind(self) -> str:
@@ -143,6 +144,8 @@ def check(options: ServeOptions) -> None:
     if options.cull_idle < 60:
         raise ServeError(f"--cull-idle must be at least 60 seconds, not {options.cull_idle}")
     with socket.socket() as probe:
+        # As Tornado binds: a restart right after a crash must not trip over old TIME_WAIT sockets.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((options.bind, options.port))
         except OSError as error:
@@ -345,10 +348,18 @@ def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
                 manager.get_rendered_notebook = take_and_note
 
         def init_handlers(self):
+            from pcn_workbook.workshop import store as workshop_store
+            from pcn_workbook.workshop import web
+
+            prefix = self.server_url.rstrip("/")
+            link_base = plan.join_urls[0].split("/?")[0].rstrip("/") if plan is not None else ""
+            routes = [(prefix + pattern, handler, kwargs) for pattern, handler, kwargs in
+                      web.handlers(workshop_store.open_store, link_base=link_base,
+                                   token=plan.token if plan is not None else "")]
             swap = {VoilaKernelWebsocketHandler: KernelSocket, RequestInfoSocketHandler: RequestInfoSocket}
             if plan is not None:
                 swap[TornadoVoilaHandler] = RoomPage
-            return [
+            return routes + [
                 (rule[0], swap.get(rule[1], rule[1]), *rule[2:]) if isinstance(rule, tuple) else rule
                 for rule in super().init_handlers()
             ]
@@ -371,6 +382,25 @@ def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
     return WorkbookVoila
 
 
+def open_workshop_store(options: ServeOptions) -> str:
+    """Make the workshop store ready (migrated to the newest schema) before any kernel starts.
+
+    Kernels inherit the URL through ``PCN_WORKBOOK_DB``; returns it."""
+    from pcn_workbook.workshop import store as workshop_store
+
+    if options.db:
+        os.environ[workshop_store.DB_ENV] = options.db
+    url = workshop_store.default_url()
+    try:
+        workshop_store.open_store(url)
+    except workshop_store.StoreError as err:
+        from sqlalchemy.engine import make_url
+
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise ServeError(f"The workshop store ({shown}) is not usable: {err}") from None
+    return url
+
+
 def run(options: ServeOptions) -> None:
     """Start Voila in this process and serve until interrupted."""
     check(options)
@@ -378,6 +408,7 @@ def run(options: ServeOptions) -> None:
     voila_class = workbook_voila(options, plan)  # imports Voila late: `--help` stays fast
 
     allow_unload_shutdown()
+    open_workshop_store(options)
 
     data_dir = template_data_dir()
     os.environ["JUPYTER_PATH"] = os.pathsep.join(

@@ -15,6 +15,7 @@ from ..charts import autonomy as charts
 from ..charts.live import live_chart, update_chart
 from ..models import gainshare as gs
 from . import page, request
+from .request import split_workshop, with_workshop
 from .autonomy_narrative import narrate
 from .state import AutonomyState, from_query
 
@@ -173,8 +174,10 @@ def build(query: str | None = None) -> w.Widget:
 
     If the datasets cannot be read, the page says why instead of showing a traceback.
     """
-    state, problems = from_query(request.query_string() if query is None else query)
+    code, query = split_workshop(request.query_string() if query is None else query)
+    state, problems = from_query(query)
     try:
-        return AutonomyApp(state, problems)
+        app = AutonomyApp(state, problems)
     except data.DatasetError as err:
         return page.dataset_problem("The autonomy paradox", err)
+    return with_workshop(app, "02_autonomy_paradox", code)

@@ -23,3 +23,21 @@ def query_string() -> str:
 def page_path() -> str:
     """The app's own path on the server (for share links), or '' when unknown."""
     return os.environ.get("PATH_INFO", "") if in_voila() else ""
+
+
+def split_workshop(query: str) -> tuple[str | None, str]:
+    """(the ``workshop`` code in a page's query string, or None; the rest of the query)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    pairs = parse_qsl((query or "").lstrip("?"), keep_blank_values=True)
+    codes = [v for k, v in pairs if k == "workshop"]
+    return (codes[-1] if codes else None), urlencode([(k, v) for k, v in pairs if k != "workshop"])
+
+
+def with_workshop(app, chapter: str, code: str | None):
+    """The app, with its workshop panel when the link names a workshop (imports the store only then)."""
+    if code is not None:
+        from .room_questions import attach
+
+        attach(app, chapter, code)
+    return app

@@ -14,6 +14,7 @@ from ..charts import scale as charts
 from ..charts.live import live_chart, update_chart
 from ..models import scale as model
 from . import page, request
+from .request import split_workshop, with_workshop
 from .state import SCALE_LIMITS, ScaleState, scale_from_query
 
 TIER_CHOICES = [("Choose a scale...", "")]
@@ -61,7 +62,7 @@ class ScaleApp(w.VBox):
         self.voice_box = w.VBox()
         self.matches = {r.function: w.Dropdown(options=TIER_CHOICES + [(t.label, t.tier) for t in self.tiers.itertuples()],
                                                description=r.label, style={"description_width": "330px"},
-                                               layout=w.Layout(width="620px"))
+                                               layout=w.Layout(width="620px")).add_class(f"pcn-match-{r.function}")
                         for r in self.functions.itertuples()}
         self.check = w.Button(description="Check my answers", button_style="primary", layout=w.Layout(width="220px"))
         self.feedback = w.HTML().add_class("pcn-feedback")
@@ -191,8 +192,10 @@ def merge_answer(evidence) -> str:
 
 def build(query: str | None = None) -> w.Widget:
     """The app, set from a URL query string (by default the page's own, under Voila)."""
-    state, problems = scale_from_query(request.query_string() if query is None else query)
+    code, query = split_workshop(request.query_string() if query is None else query)
+    state, problems = scale_from_query(query)
     try:
-        return ScaleApp(state, problems)
+        app = ScaleApp(state, problems)
     except data.DatasetError as err:
         return page.dataset_problem("What scale for what work?", err)
+    return with_workshop(app, "03_scale_choices", code)

@@ -19,6 +19,7 @@ from ..charts import stories as charts
 from ..charts.live import live_chart, update_chart
 from ..models import stories
 from . import page, request, story_card
+from .request import split_workshop, with_workshop
 from .browser_store import SessionText
 from .state import StoriesState, stories_from_query
 
@@ -239,9 +240,10 @@ class StoriesApp(w.VBox):
 
 def build(query: str | None = None) -> w.Widget:
     """The app, set from a URL query string (by default the page's own, under Voila)."""
-    state, problems = stories_from_query(request.query_string() if query is None else query,
-                                         tuple(stories.TAGS), tuple(stories.SCALES))
+    code, query = split_workshop(request.query_string() if query is None else query)
+    state, problems = stories_from_query(query, tuple(stories.TAGS), tuple(stories.SCALES))
     try:
-        return StoriesApp(state, problems)
+        app = StoriesApp(state, problems)
     except data.DatasetError as err:
         return page.dataset_problem(TITLE, err)
+    return with_workshop(app, "05_springboard_stories", code)

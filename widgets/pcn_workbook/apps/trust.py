@@ -18,6 +18,7 @@ from ..charts import trust as charts
 from ..charts.live import live_chart, update_chart
 from ..models import decisions, trust
 from . import page, request
+from .request import split_workshop, with_workshop
 from . import trust_text as text
 from .state import MIX_LIMIT, TRUST_LIMITS, TrustState, trust_from_query
 
@@ -314,5 +315,6 @@ class TrustApp(w.VBox):
 
 def build(query: str | None = None) -> w.Widget:
     """The app, set from a URL query string (by default the page's own, under Voila)."""
-    state, problems = trust_from_query(request.query_string() if query is None else query, tuple(trust.STRATEGIES))
-    return TrustApp(state, problems)
+    code, query = split_workshop(request.query_string() if query is None else query)
+    state, problems = trust_from_query(query, tuple(trust.STRATEGIES))
+    return with_workshop(TrustApp(state, problems), "04_trust", code)

@@ -1,0 +1,156 @@
+"""What each chapter app sends to a workshop, and where its workshop panel sits on the page.
+
+``attach(app, chapter, code)`` adds the panel when the page's link names a workshop. Each
+chapter's questions read the app's own controls (the scale exercise's dropdowns, the trust
+game's mistake rate, the story form) or add a few of their own (votes on each change, a habit),
+and are checked by ``models.room``'s validators before anything leaves the kernel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import ipywidgets as w
+
+from ..models import room as room_model
+from ..models import stories as stories_model
+from ..models import trust as trust_model
+from . import room_panel as rp
+
+VOTES = [("Not decided", ""), ("Yes", "yes"), ("No", "no")]
+
+
+def _autonomy(app) -> tuple[tuple[rp.Question, ...], tuple[str, ...], dict]:
+    box = w.VBox()
+    votes: dict[str, w.Dropdown] = {}
+
+    def rebuild(_=None):
+        votes.clear()
+        for change in app.base_group.changes:
+            votes[change.key] = w.Dropdown(options=VOTES, value="", description=change.label,
+                                           style={"description_width": "300px"}, layout=w.Layout(width="480px")
+                                           ).add_class(f"pcn-vote-{change.key}")
+        box.children = [w.HTML("<p>Play one practice: would it say yes to each change on its own terms?</p>"),
+                        *votes.values()]
+
+    def collect():
+        return {"scenario": app.scenario.value, "votes": {k: d.value for k, d in votes.items() if d.value}}
+
+    def restore(payload):
+        if payload.get("scenario") != app.scenario.value:
+            app.scenario.value = payload["scenario"]
+        for key, value in payload.get("votes", {}).items():
+            if key in votes:
+                votes[key].value = value
+
+    rebuild()
+    question = rp.Question("autonomy.votes", collect, restore,
+                           lambda p: room_model.validate_autonomy(p, app.base_group), (box,), "Send my votes")
+    return (question,), tuple(app.base_group.names), {"rebuild": rebuild}
+
+
+def _scale(app):
+    def collect():
+        return {"placement": {f: d.value for f, d in app.matches.items() if d.value}}
+
+    def restore(payload):
+        for key, value in payload.get("placement", {}).items():
+            if key in app.matches:
+                app.matches[key].value = value
+
+    question = rp.Question("scale.placement", collect, restore,
+                           lambda p: room_model.validate_scale(p, app.functions, app.tiers), (),
+                           "Send my placement")
+    return (question,), (), {}
+
+
+def _trust(app):
+    habit = w.Dropdown(options=[(s.name, k) for k, s in trust_model.STRATEGIES.items()], value="tit_for_tat",
+                       description="My habit", style={"description_width": "120px"},
+                       layout=w.Layout(width="460px")).add_class("pcn-room-habit")
+
+    def collect():
+        return {"habit": habit.value, "noise": round(float(app.noise.value), 2)}
+
+    def restore(payload):
+        habit.value = payload["habit"]
+        app.noise.value = payload["noise"]
+
+    note = w.HTML("<p>Pick the habit you would bring to the network's meetings; the room plays its own "
+                  "tournament with the chance of a mistake set on the slider of the noise step.</p>")
+    question = rp.Question("trust.habit", collect, restore, room_model.validate_trust, (note, habit), "Send my habit")
+    return (question,), (), {"habit": habit}
+
+
+def _stories(app, session):
+    def collect_draft():
+        return {"draft": asdict(app.draft)}
+
+    def restore_draft(payload):
+        if any(f.value for f in app.fields.values()):
+            return  # never overwrite what is being typed here
+        for name, text in payload["draft"].items():
+            if name in app.fields:
+                app.fields[name].value = text
+
+    choice = w.Dropdown(options=[("Press 'Show the room's stories' first", 0)], value=0, description="The story to tell",
+                        style={"description_width": "150px"}, layout=w.Layout(width="620px")).add_class("pcn-room-story")
+    refresh = w.Button(description="Show the room's stories", layout=w.Layout(width="260px")).add_class("pcn-room-stories")
+
+    def show(_=None):
+        approved = session.approved("stories.draft")
+        options = [(room_model.story_title(stories_model.Draft.from_dict(s.payload.get("draft", {}))), s.id)
+                   for s in approved]
+        choice.options = options or [("No story approved yet", 0)]
+
+    refresh.on_click(show)
+
+    def restore_vote(payload):
+        show()
+        if payload["story"] in [v for _, v in choice.options]:
+            choice.value = payload["story"]
+
+    def check_vote(payload):
+        return room_model.validate_stories_vote(payload, [s.id for s in session.approved("stories.draft")])
+
+    draft = rp.Question("stories.draft", collect_draft, restore_draft, room_model.validate_stories_draft, (),
+                        "Send my draft")
+    vote = rp.Question("stories.vote", lambda: {"story": int(choice.value or 0)}, restore_vote, check_vote,
+                       (w.HBox([refresh]), choice), "Send my vote")
+    return (draft, vote), (), {"show": show}
+
+
+def attach(app, chapter: str, code: str | None) -> rp.RoomPanel | None:
+    """Put the workshop panel on the app's page when its link names a workshop."""
+    if code is None or not isinstance(app, w.Box) or not hasattr(app, "_problems"):
+        return None  # no workshop, or the app could not start (its page says why)
+    extra: dict = {}
+
+    def questions(session):
+        nonlocal extra
+        if chapter == "02_autonomy_paradox":
+            found, _roles, extra = _autonomy(app)
+        elif chapter == "03_scale_choices":
+            found, _roles, extra = _scale(app)
+        elif chapter == "04_trust":
+            found, _roles, extra = _trust(app)
+        else:
+            found, _roles, extra = _stories(app, session)
+        return found
+
+    roles = tuple(app.base_group.names) if chapter == "02_autonomy_paradox" else ()
+    panel = rp.panel_for(chapter, code, questions, roles,
+                         "The practice you play" if roles else "Your role")
+    if panel is None:
+        return None
+    if chapter == "02_autonomy_paradox" and panel.session is not None:
+        def on_scenario(_):
+            extra["rebuild"]()
+            panel.set_roles(tuple(app.base_group.names))
+        app.scenario.observe(on_scenario, "value")
+    app.room = panel
+    kids = list(app.children)
+    anchor = {"03_scale_choices": getattr(app, "feedback", None), "04_trust": getattr(app, "nav", None)}.get(chapter)
+    place = kids.index(anchor) + 1 if anchor in kids else len(kids)
+    app.children = kids[:place] + [panel] + kids[place:]
+    return panel
