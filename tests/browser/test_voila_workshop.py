@@ -248,3 +248,35 @@ def test_sigkill_loses_no_acknowledged_answer_and_the_control_view_recovers(chro
         fac.close()
         person.close()
         first.__exit__(None, None, None)
+
+
+def test_two_servers_sharing_postgresql_are_one_room(chromium, tmp_path, postgres_url):
+    """The scale-out path: two `serve` processes on different ports, one PostgreSQL store."""
+    env = {"PCN_WORKBOOK_DB": postgres_url}
+    with VoilaServer(REPO / "notebooks", preheat=False, log_path=tmp_path / "a.log", env=env) as a, \
+            VoilaServer(REPO / "notebooks", preheat=False, log_path=tmp_path / "b.log", env=env) as b:
+        ws = new_workshop(a, postgres_url, "Two doors")
+        people = [chromium.new_context() for _ in range(2)]
+        fac = chromium.new_context()
+        try:
+            for i, (context, server) in enumerate(zip(people, (a, b))):
+                page = context.new_page()
+                open_chapter(page, ws["join"].replace(a.url, server.url), "What scale for what work?")
+                page.fill(NAME, f"Door {i + 1}")
+                place(page, PLACEMENTS[i])
+                assert "Sent at" in click_send(page, "scale.placement")
+            # The facilitator's link works on either server: the cookie is checked against the store.
+            control = fac.new_page()
+            control.goto(ws["facilitator"].replace(a.url, b.url))
+            wait_text(control, "#q-scale-placement", r"2 answer\(s\)")
+            wait_text(control, "#pcn-people", "Door 1")
+            control.click("#q-scale-placement button.pcn-reveal")
+            projector = fac.new_page()
+            projector.goto(f"{b.url}facilitator/{ws['code']}/projector")
+            projector.wait_for_selector("#q-scale-placement img.pcn-chart", timeout=WAIT_MS)
+            on_a = fac.new_page()  # the same room seen through the other server
+            on_a.goto(ws["facilitator"])
+            wait_text(on_a, "#q-scale-placement", "Shown on the projector")
+        finally:
+            for context in (*people, fac):
+                context.close()
