@@ -280,3 +280,23 @@ def test_two_servers_sharing_postgresql_are_one_room(chromium, tmp_path, postgre
         finally:
             for context in (*people, fac):
                 context.close()
+
+
+def test_the_new_workshop_form_creates_one_and_its_link_opens_the_control_view(chromium, voila_server):
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{voila_server.url}workshops/new")
+        page.fill("#title", "Made in the browser")
+        page.click("button[type=submit]")
+        link = page.get_attribute("#facilitator-link", "href")
+        assert "key=" in link
+        page.goto(link)
+        wait_text(page, "#pcn-title", "Made in the browser")
+        assert "key=" not in page.url
+        page.goto(f"{voila_server.url}workshops/new")
+        page.fill("#title", "   ")  # only spaces: a clear message, no workshop
+        page.click("button[type=submit]")
+        assert "was not created" in page.inner_text("body")
+    finally:
+        context.close()
