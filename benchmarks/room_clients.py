@@ -233,8 +233,10 @@ class Participant:
         why = "websocket closed by the server"
         try:
             while (frame := await self._ws.read_message()) is not None:
+                arrived = time.perf_counter()
                 message = decode_v1(frame) if self.protocol == "v1" else decode_legacy(frame)
                 message["size"] = len(frame)
+                message["arrived"] = arrived  # perf_counter() when the frame was read
                 for entry in list(self._waiting):
                     test, future = entry
                     if future.done():
@@ -365,6 +367,59 @@ class Participant:
             return None
         slider.value = value
         return time.perf_counter() - started
+
+    def widget(self, dom_class: str, model_name: str | None = None) -> str | None:
+        """The model id of the first widget whose ``_dom_classes`` include ``dom_class`` (and whose
+        ``model_name`` is ``model_name``, when given), from the loaded states."""
+        for model_id, model in self.states.items():
+            state = model.get("state", {})
+            if dom_class in state.get("_dom_classes", []) and model_name in (None, model.get("model_name")):
+                return model_id
+        return None
+
+    async def set_state(self, model_id: str, state: dict) -> float | None:
+        """Set widget traits as the page's widget manager does (a comm ``update``); the seconds
+        until the kernel's idle after it (None on failure)."""
+        started = time.perf_counter()
+        update = self._message("comm_msg", {"comm_id": model_id, "data": {
+            "method": "update", "state": state, "buffer_paths": []}})
+        try:
+            if self._ws is None:
+                raise StepFailed("not open")
+            await asyncio.wait_for(self._request("shell", update, lambda m: _is_idle_after(m, update)),
+                                   self.timeout)
+        except Exception as error:  # noqa: BLE001
+            self._record("update", error)
+            return None
+        return time.perf_counter() - started
+
+    async def press(self, button_id: str, watch_id: str) -> tuple[float | None, dict | None]:
+        """Click a button as ipywidgets' front end does (a comm ``custom`` message with
+        ``{"event": "click"}``); wait for the kernel's idle after it. Returns the seconds from
+        sending the click to the arrival of the first ``update`` of widget ``watch_id`` the
+        click caused, and that update's state; (None, None) when the kernel went idle without
+        updating it; (None, None) and an error recorded on failure."""
+        click = self._message("comm_msg", {"comm_id": button_id, "data": {
+            "method": "custom", "content": {"event": "click"}}})
+        answer = self._expect(lambda m: (
+            m["header"]["msg_type"] == "comm_msg" and m["content"].get("comm_id") == watch_id
+            and m["content"].get("data", {}).get("method") == "update"
+            and m["parent_header"].get("msg_id") == click["header"]["msg_id"]))
+        started = time.perf_counter()
+        try:
+            if self._ws is None:
+                raise StepFailed("not open")
+            await asyncio.wait_for(self._request("shell", click, lambda m: _is_idle_after(m, click)),
+                                   self.timeout)
+        except Exception as error:  # noqa: BLE001
+            self._record("press", error)
+            answer.cancel()
+            return None, None
+        if not answer.done():  # iopub is in order: an update the click caused came before idle
+            answer.cancel()
+            return None, None
+        message = answer.result()
+        return message["arrived"] - started, message["content"]["data"].get("state", {})
 
     async def close(self) -> bool:
         """Leave the page: the unload beacon that shuts the kernel down, then drop the socket."""
