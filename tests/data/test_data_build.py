@@ -66,7 +66,7 @@ def test_property_check_rejects_a_change_nobody_loses_from():
     savings = [list(r) for r in tables["autonomy_savings.csv"][1]]
     build.check_properties(practices, changes, savings)
     for row in savings:
-        if row[1] == "document_hub":
+        if row[1] == "care_home_medicines":
             row[3] = "9.00"  # everyone now saves more than their share of the cost
     with pytest.raises(AssertionError, match="nobody loses"):
         build.check_properties(practices, changes, savings)
@@ -76,7 +76,8 @@ def test_property_check_rejects_a_practice_big_enough_to_go_alone():
     build = load_build_module()
     tables = build.build()
     practices = [list(r) for r in tables["autonomy_practices.csv"][1]]
-    practices[-1][2] = "31000"  # winsford_five Practice E above the 30,000 network floor
+    largest = next(r for r in practices if r[:2] == ["five_practices", "Practice E"])
+    largest[2] = "31000"  # a practice above the 30,000 network floor
     with pytest.raises(AssertionError, match="one practice suffices"):
         build.check_properties(practices, tables["autonomy_changes.csv"][1], tables["autonomy_savings.csv"][1])
 

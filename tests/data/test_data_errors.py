@@ -32,7 +32,7 @@ CORRUPTIONS = {
     "duplicate key": ("autonomy_savings.csv", lambda rows: rows.insert(3, list(rows[2])),
                       ["row 3", "row 4", "more than once"]),
     "missing saving row": ("autonomy_savings.csv", lambda rows: rows.pop(7),
-                           ["no saving for", "winsford_five"]),
+                           ["no saving for", "five_practices"]),
     "empty required cell": ("autonomy_changes.csv", set_cell(2, "label", ""),
                             ["row 3", "label", "empty"]),
     "bad scenario key": ("autonomy_scenarios.csv", set_cell(1, "scenario", "Single Accountant"),
@@ -47,7 +47,7 @@ def test_corrupted_copy_raises_readable_error(case, datasets_copy):
     file, change, expected = CORRUPTIONS[case]
     edit(datasets_copy, file, change)
     with pytest.raises(data.DatasetError) as error:
-        data.autonomy_group("winsford_five", datasets_dir=datasets_copy)
+        data.autonomy_group("five_practices", datasets_dir=datasets_copy)
     message = str(error.value)
     for text in expected:
         assert text in message, f"{text!r} not in:\n{message}"
@@ -75,10 +75,10 @@ def test_path_override_validates_against_the_same_schema(datasets_copy, tmp_path
 def test_missing_and_empty_files(datasets_copy):
     (datasets_copy / "autonomy_changes.csv").unlink()
     with pytest.raises(data.DatasetError, match=r"autonomy_changes.csv: [\s\S]*file not found"):
-        data.autonomy_group("winsford_five", datasets_dir=datasets_copy)
+        data.autonomy_group("five_practices", datasets_dir=datasets_copy)
     (datasets_copy / "autonomy_changes.csv").write_text("")
     with pytest.raises(data.DatasetError, match="empty"):
-        data.autonomy_group("winsford_five", datasets_dir=datasets_copy)
+        data.autonomy_group("five_practices", datasets_dir=datasets_copy)
 
 
 def test_long_error_lists_are_summarised(datasets_copy):
@@ -93,6 +93,6 @@ def test_spreadsheet_byte_order_mark_is_accepted_and_other_encodings_explained(d
     path = datasets_copy / "autonomy_scenarios.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert len(data.autonomy_scenarios(datasets_dir=datasets_copy)) == 2
-    path.write_bytes(path.read_bytes()[3:].replace(b"Five practices", "Cinq pratiqu\xe9s".encode("cp1252")))
+    path.write_bytes(path.read_bytes()[3:].replace(b"Five neighbouring practices", "Cinq pratiqu\xe9s".encode("cp1252")))
     with pytest.raises(data.DatasetError, match="CSV UTF-8"):
         data.autonomy_scenarios(datasets_dir=datasets_copy)

@@ -155,11 +155,13 @@ def test_tiers_are_malbys_three_scales():
                         "locality": ["peer leadership"], "borough": ["network leadership"]}.items():
         assert all(w in tiers.loc[tier, "leadership"].lower() for w in words)
     assert tiers["source"].str.contains("Malby").all()
+    assert list(data.scale_tiers().columns)[-1] == "source_phrase" and tiers["source_phrase"].notna().all()
 
 
 def test_functions_reference_known_tiers_and_sit_inside_them():
     functions, tiers = data.scale_functions(), data.scale_tiers().set_index("tier")
-    assert list(functions.columns) == ["function", "label", "tier", "min_population", "reason", "source"]
+    assert list(functions.columns) == ["function", "label", "tier", "min_population", "source_says", "reason", "source",
+                                       "source_phrase"]
     assert set(functions["tier"]) <= set(tiers.index)
     assert {"back_office", "shared_workforce", "diagnostics_rapid_assessment", "care_home_alignment",
             "integrated_mdts", "business_intelligence", "service_delivery", "community_assets",
@@ -169,8 +171,42 @@ def test_functions_reference_known_tiers_and_sit_inside_them():
     by_key = functions.set_index("function")
     assert by_key.loc["back_office", "tier"] == "locality" and by_key.loc["service_delivery", "tier"] == "borough"
     assert by_key.loc["community_assets", "tier"] == "community"
-    assert "Gowland" in by_key.loc["representation", "source"] and "Gowland" in by_key.loc["representation", "reason"]
-    assert by_key.drop("representation")["reason"].str.contains("Malby").all()
+    assert "Gowland" in by_key.loc["representation", "source"] and "Gowland" in by_key.loc["representation", "source_says"]
+    assert by_key.drop("representation")["source_says"].str.contains("Malby").all()
+
+
+def test_the_numbers_game_is_cited_to_the_essay_it_comes_from():
+    """REVIEW M9: 300,000 / 8,000 = 37.5 is in "Making general practice easy to do business with" only."""
+    row = data.scale_functions().set_index("function").loc["representation"]
+    assert "Making general practice easy to do business with" in row["source"]
+    assert "What is a Primary Care Network for?" not in row["source"]
+    assert "37.5" in row["source_says"] and "37.5" in row["source_phrase"]
+    assert "workbook" in row["source_says"] and "workbook" in row["source"]  # the tier is our placement
+    package = json.loads((DATASETS / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == "scale_functions")
+    titles = " ".join(s["title"] for s in resource["sources"])
+    assert "easy to do business with" in titles and "What is a Primary Care Network for?" not in titles
+
+
+def test_reasons_are_the_workbooks_reading_not_the_sources():
+    """REVIEW M11: the sources place the functions but give no reasons, so no reason names an author
+    as giving it, and the schema says whose reading it is."""
+    functions = data.scale_functions()
+    for author in ("Malby", "Gowland"):
+        assert not functions["reason"].str.contains(author).any(), author
+    fields = {f["name"]: f for f in data.resource("scale_functions")["schema"]["fields"]}
+    assert "workbook's" in fields["reason"]["description"] and "workbook's" in fields["reason"]["source"]
+    assert fields["source_says"]["constraints"]["required"]
+
+
+def test_integrated_teams_row_gives_malbys_four_groups_and_the_lead_by_severity():
+    """REVIEW 3.8: four population groups; the leading profession changes with severity."""
+    says = data.scale_functions().set_index("function").loc["integrated_mdts", "source_says"].lower()
+    for group in ("frail", "adults", "young people", "trouble with life"):
+        assert group in says, group
+    assert "four groups" in says
+    for lead in ("community nurse", "gp", "psychiatrist"):
+        assert lead in says, lead
 
 
 def test_economies_match_figures():

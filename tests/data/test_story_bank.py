@@ -1,7 +1,8 @@
 """The Springboard stories chapter's data: the story bank and its outcome figures.
 
-Expected facts below are typed from the workbook's content brief (BRIEF.md, section 5 and the
-sections it points to), not copied from the CSVs.
+Expected facts below are typed from the source texts (../shared/sources; which essay each case is
+in was checked by reading it), not copied from the CSVs. That each row's fact is really in the
+essay it cites is checked word for word by tests/data/test_source_phrases.py.
 """
 import json
 import re
@@ -15,29 +16,40 @@ from pcn_workbook import data
 from pcn_workbook.models import stories
 
 BRIEF = Path("/work/shared/content/BRIEF.md")
-ELEVEN = {"larwood_bawtry", "winsford", "haverstock", "canterbury_nz", "salford", "gp_care_bristol",
-          "care_home_medicines", "eastleigh_southern_parishes", "acute_visiting_service", "granta",
-          "city_and_hackney"}
-# Titles in BRIEF.md's "Sources" list that the story bank may cite.
-BRIEF_SOURCE_TITLES = {
-    "What is your story?": "Ben Gowland",
+PCC = "Cheshire takes its own steps to primary care at scale"
+# The essay each of the eleven cases is in. Seven come from the PCC report of the Cheshire event;
+# none from "What is your story?", which argues for springboard stories but tells no case.
+CASE_SOURCES = {
+    "larwood_bawtry": PCC, "winsford": PCC, "haverstock": PCC, "canterbury_nz": PCC, "salford": PCC,
+    "gp_care_bristol": PCC, "care_home_medicines": PCC,
+    "eastleigh_southern_parishes": "Primary Care & Scale. Who should we be collaborating with?",
+    "acute_visiting_service": "The future for GP Home Visiting Services?",
+    "granta": "What is a Primary Care Network for?", "city_and_hackney": "What is a Primary Care Network for?",
+}
+ELEVEN = set(CASE_SOURCES)
+# Titles (all in BRIEF.md's "Sources" list) that the story bank may cite, with their authors.
+SOURCE_TITLES = {
     "What is a Primary Care Network for?": "Ben Gowland",
     "The future for GP Home Visiting Services?": "Ben Gowland",
-    "Cheshire takes its own steps to primary care at scale": "Primary Care Commissioning (PCC)",
+    PCC: "Primary Care Commissioning (PCC)",
     "Primary Care & Scale. Who should we be collaborating with?": "Becky Malby",
 }
-# (story, unit, qualifier, value) from BRIEF.md section 5 (and 7 for the LMC vote).
-BRIEF_FIGURES = [
+# (story, unit, qualifier, value) as the sources give them: PCC for the cases, "The future for GP
+# Home Visiting Services?" for the visiting service and the three parts of the LMC motion.
+SOURCE_FIGURES = [
     ("larwood_bawtry", "GBP", "", 440_000), ("haverstock", "percent", "up to", 30),
     ("haverstock", "percent", "", 44), ("haverstock", "people", "", 4_000), ("winsford", "percent", "", 20),
     ("winsford", "practices", "", 5), ("canterbury_nz", "pathways", "more than", 500),
-    ("canterbury_nz", "goals", "", 3), ("acute_visiting_service", "hours per day per practice", "about", 2),
-    ("care_home_medicines", "percent", "about", 33), ("gp_care_bristol", "people", "about", 1_000_000),
-    ("salford", "neighbourhoods", "", 6), ("acute_visiting_service", "percent", "", 74),
+    ("canterbury_nz", "goals", "", 3), ("acute_visiting_service", "hours per day", "", 2),
+    ("care_home_medicines", "percent", "about", 33), ("gp_care_bristol", "people", "", 1_000_000),
+    ("salford", "neighbourhoods", "", 6), ("acute_visiting_service", "percent", "", 54),
+    ("acute_visiting_service", "percent", "", 74), ("acute_visiting_service", "percent", "", 90),
 ]
-# The only leads the brief names for these cases.
-BRIEF_LEADS = {"winsford": "Dr Judi Price", "haverstock": "Dr Mike Smith", "gp_care_bristol": "Dr Phil Yates",
-               "city_and_hackney": "Dr Steph Coughlin"}
+# The leads the sources name for these cases, and who told each case where the source says so.
+LEADS = {"winsford": "Dr Judi Price", "haverstock": "Dr Mike Smith", "gp_care_bristol": "Dr Phil Yates",
+         "city_and_hackney": "Dr Steph Coughlin"}
+PRESENTERS = {"larwood_bawtry": "Dr Mike Smith", "canterbury_nz": "Dr Mike Smith", "salford": "Dr Mike Smith",
+              "winsford": "Dr Judi Price", "gp_care_bristol": "Dr Phil Yates"}
 
 
 @pytest.fixture(scope="module")
@@ -56,35 +68,45 @@ def field(resource, name):
 
 
 def test_every_row_passes_the_schema_and_the_columns_are_the_contract(bank, figures):
-    assert list(bank.columns) == ["story", "title", "place", "country", "period", "lead", "scale", "population",
-                                  "practices", "problem", "what_changed", "outcome", "without_change", "tags",
-                                  "source_title", "source_author"]
+    assert list(bank.columns) == ["story", "title", "place", "country", "period", "lead", "presented_by", "scale",
+                                  "population", "practices", "problem", "what_changed", "outcome",
+                                  "without_change", "tags", "source_title", "source_author", "source_phrase"]
     assert list(figures.columns) == ["story", "figure", "value", "unit", "period", "qualifier", "note",
-                                     "source_title"]
+                                     "source_title", "source_phrase"]
     assert bank["story"].is_unique and bank["story"].str.fullmatch(r"[a-z][a-z0-9_]*").all()
     assert str(bank["population"].dtype) == "Int64" and str(bank["practices"].dtype) == "Int64"
     text = bank.drop(columns=["population", "practices", "tags"])
     assert text.map(lambda v: isinstance(v, str)).all().all()  # empty cells are "", never NaN
-    assert figures[["period", "qualifier", "note"]].map(lambda v: isinstance(v, str)).all().all()
+    assert figures[["period", "qualifier", "note", "source_phrase"]].map(lambda v: isinstance(v, str)).all().all()
 
 
 def test_the_eleven_cases_are_there(bank):
     assert ELEVEN <= set(bank["story"])
 
 
-def test_every_story_and_figure_cites_a_source_in_the_brief(bank, figures):
+@pytest.mark.parametrize("story", sorted(CASE_SOURCES))
+def test_each_case_cites_the_essay_it_is_in(bank, figures, story):
+    row = bank.set_index("story").loc[story]
+    assert row["source_title"] == CASE_SOURCES[story]
+    assert row["source_author"] == SOURCE_TITLES[CASE_SOURCES[story]]
+    assert set(figures.loc[figures["story"] == story, "source_title"]) <= {CASE_SOURCES[story]}
+
+
+def test_every_story_and_figure_cites_a_listed_source(bank, figures):
     for row in bank.itertuples():
-        assert row.source_title in BRIEF_SOURCE_TITLES, row.story
-        assert row.source_author == BRIEF_SOURCE_TITLES[row.source_title], row.story
-    assert set(figures["source_title"]) <= set(BRIEF_SOURCE_TITLES)
-    assert set(field("story_bank", "source_title")["constraints"]["enum"]) == set(BRIEF_SOURCE_TITLES)
+        assert row.source_title in SOURCE_TITLES, row.story
+        assert row.source_author == SOURCE_TITLES[row.source_title], row.story
+    assert set(figures["source_title"]) <= set(SOURCE_TITLES)
+    assert set(field("story_bank", "source_title")["constraints"]["enum"]) == set(SOURCE_TITLES)
+    assert set(field("story_figures", "source_title")["constraints"]["enum"]) == set(SOURCE_TITLES)
+    assert "What is your story?" not in set(bank["source_title"]) | set(figures["source_title"])
 
 
 @pytest.mark.skipif(not BRIEF.exists(), reason="the content brief is not on this machine")
 def test_cited_titles_are_in_the_briefs_sources_list():
     sources = BRIEF.read_text(encoding="utf-8").split("## Sources", 1)[1].split("\n## ", 1)[0]
     sources = re.sub(r"\s+", " ", sources)
-    for title, author in BRIEF_SOURCE_TITLES.items():
+    for title, author in SOURCE_TITLES.items():
         assert f'"{title}"' in sources and author.split(" (")[0] in sources, title
 
 
@@ -93,11 +115,39 @@ def test_every_figure_belongs_to_a_story(bank, figures):
     assert not figures.duplicated(["story", "figure"]).any()
 
 
-@pytest.mark.parametrize("story, unit, qualifier, value", BRIEF_FIGURES)
-def test_the_briefs_figures_are_recorded(figures, story, unit, qualifier, value):
+@pytest.mark.parametrize("story, unit, qualifier, value", SOURCE_FIGURES)
+def test_the_sources_figures_are_recorded(figures, story, unit, qualifier, value):
     rows = figures[(figures["story"] == story) & (figures["unit"] == unit) & (figures["value"] == value)]
     assert len(rows) == 1, f"{story}: {value} {unit}"
     assert rows["qualifier"].item() == qualifier
+
+
+def test_the_three_lmc_votes_say_what_each_was_on(figures):
+    votes = figures[(figures["story"] == "acute_visiting_service") & (figures["unit"] == "percent")]
+    by_value = dict(zip(votes["value"], votes["figure"] + " " + votes["note"]))
+    assert sorted(by_value) == [54, 74, 90]
+    assert "core contract" in by_value[54] and "54%-46%" in by_value[54]
+    assert "urgent visits" in by_value[74] and "74%-26%" in by_value[74]
+    assert "patients" in by_value[90] and "90%-10%" in by_value[90]
+
+
+def test_the_review_findings_stay_fixed(bank, figures):
+    """REVIEW.md section 2, M1-M7: what each case's source says, not a looser reading of it."""
+    by_id = bank.set_index("story")
+    goals = figures[(figures["story"] == "canterbury_nz") & (figures["unit"] == "goals")]["note"].item()
+    for text in (by_id.loc["canterbury_nz", "what_changed"], goals):  # M1: a statement behind each goal
+        assert "statement of about 20-30 words" in text
+    bristol = by_id.loc["gp_care_bristol", "what_changed"]  # M2: consultants, not GPs, run urology
+    assert "consultants from the acute trust" in bristol and "private clinic" in bristol
+    assert "special interests provide" not in bristol
+    assert by_id.loc["gp_care_bristol", "population"] == 1_000_000  # M3: no "about" in the source
+    assert "outpatient appointments" in by_id.loc["care_home_medicines", "outcome"]  # M4
+    assert "legal entity" in by_id.loc["salford", "what_changed"]  # M5: the two tiers
+    winsford = by_id.loc["winsford", "outcome"]  # M6: results in words, none measured
+    assert "now see district nurses" in winsford and "community services" in winsford
+    assert "no measured results" in winsford
+    visiting = by_id.loc["acute_visiting_service", "without_change"]  # M7: today's visiting time is unknown
+    assert "does not say" in visiting and "would go on spending" not in visiting
 
 
 def test_larwood_saving_is_over_six_months_against_the_previous_year(figures):
@@ -120,9 +170,10 @@ def test_scales_are_the_models_ladder(bank):
 
 def test_unknown_cells_stay_empty_rather_than_guessed(bank):
     by_id = bank.set_index("story")
-    assert {s: by_id.loc[s, "lead"] for s in by_id.index if by_id.loc[s, "lead"]} == BRIEF_LEADS
+    assert {s: by_id.loc[s, "lead"] for s in by_id.index if by_id.loc[s, "lead"]} == LEADS
+    assert {s: by_id.loc[s, "presented_by"] for s in by_id.index if by_id.loc[s, "presented_by"]} == PRESENTERS
     assert {s: by_id.loc[s, "period"] for s in by_id.index if by_id.loc[s, "period"]} == {
-        "canterbury_nz": "2011 onwards"}  # the only case the brief dates
+        "canterbury_nz": "2011 onwards"}  # the only case the sources date
     assert by_id["population"].dropna().to_dict() == {"gp_care_bristol": 1_000_000}
     assert by_id["practices"].dropna().to_dict() == {"winsford": 5}
     assert by_id.loc["canterbury_nz", "country"] == "New Zealand"

@@ -20,17 +20,17 @@ A = rm.RoomAnswer
 
 @pytest.fixture(scope="module")
 def group():
-    return data.autonomy_group("winsford_five")
+    return data.autonomy_group("five_practices")
 
 
 @pytest.fixture(scope="module")
 def autonomy(group):
     keys = [c.key for c in group.changes]
-    answers = [A(1, "Practice A", {"scenario": "winsford_five", "votes": dict.fromkeys(keys, "yes")}),
-               A(2, "Practice C", {"scenario": "winsford_five", "votes": {**dict.fromkeys(keys, "yes"), keys[1]: "no"}}),
-               A(3, "Practice D", {"scenario": "winsford_five", "votes": {keys[-1]: "no"}}),
-               A(4, "Practice Q", {"scenario": "winsford_five", "votes": {keys[0]: "no"}})]
-    return rm.autonomy_room(group, answers, 1.0, "shapley", scenario="winsford_five")
+    answers = [A(1, "Practice A", {"scenario": "five_practices", "votes": dict.fromkeys(keys, "yes")}),
+               A(2, "Practice C", {"scenario": "five_practices", "votes": {**dict.fromkeys(keys, "yes"), keys[1]: "no"}}),
+               A(3, "Practice D", {"scenario": "five_practices", "votes": {keys[-1]: "no"}}),
+               A(4, "Practice Q", {"scenario": "five_practices", "votes": {keys[0]: "no"}})]
+    return rm.autonomy_room(group, answers, 1.0, "shapley", scenario="five_practices")
 
 
 @pytest.fixture(scope="module")

@@ -99,9 +99,9 @@ def test_validate_autonomy_limits_the_number_of_votes_without_a_group():
 
 def test_validate_autonomy_accepts_scenarios_as_a_table():
     scenarios = data.autonomy_scenarios()
-    group = data.autonomy_group("winsford_five")
+    group = data.autonomy_group("five_practices")
     key = group.changes[0].key
-    assert rm.validate_autonomy({"scenario": "winsford_five", "votes": {key: "yes"}}, group, scenarios)["votes"] == {key: "yes"}
+    assert rm.validate_autonomy({"scenario": "five_practices", "votes": {key: "yes"}}, group, scenarios)["votes"] == {key: "yes"}
     with pytest.raises(rm.RoomPayloadError):
         rm.validate_autonomy({"scenario": "atlantis", "votes": {key: "yes"}}, group, scenarios)
 
@@ -238,7 +238,7 @@ def test_an_agreed_change_that_does_not_pay_is_not_run():
 
 
 @pytest.mark.parametrize("scenario, tolerance, rule", [
-    ("winsford_five", 0.0, "shapley"), ("winsford_five", 1.0, "equal"), ("winsford_five", 3.0, "per_capita"),
+    ("five_practices", 0.0, "shapley"), ("five_practices", 1.0, "equal"), ("five_practices", 3.0, "per_capita"),
     ("single_accountant", 0.5, "none"), ("single_accountant", 0.0, "shapley"),
 ])
 def test_with_no_answers_the_room_is_the_model(scenario, tolerance, rule):

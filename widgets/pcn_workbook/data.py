@@ -9,8 +9,9 @@ names the file, the spreadsheet row (header = row 1), the column and the problem
 
 Sources: list sizes from NHS Digital, Patients Registered at a GP Practice, January 2021 (Open
 Government Licence v3.0); the Autonomy Paradox changes from Ben Gowland, "Can you solve The
-Autonomy Paradox?", The General Practice Blog; costs and savings are illustrative (seeded
-synthetic, ``datasets/build_autonomy.py``).
+Autonomy Paradox?", The General Practice Blog, and the PCC report "Cheshire takes its own steps to
+primary care at scale" (each row's ``source``, with a ``source_phrase`` quoted from it); costs and
+savings are illustrative (seeded synthetic, ``datasets/build_autonomy.py``).
 """
 from __future__ import annotations
 
@@ -244,7 +245,8 @@ def _check_foreign_key(frame: pd.DataFrame, key: dict, directory: Path, file: st
 # ---------------------------------------------------------------- the Autonomy Paradox chapter
 
 def autonomy_scenarios(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The worked scenarios of the Autonomy Paradox chapter: scenario, label, description, source."""
+    """The worked scenarios of the Autonomy Paradox chapter: scenario, label, description, source,
+    source_phrase (a few words quoted from the first essay the source names)."""
     return load_table("autonomy_scenarios", datasets_dir=datasets_dir)
 
 
@@ -269,8 +271,9 @@ def _check_complete(practices: pd.DataFrame, changes: pd.DataFrame, savings: pd.
 def autonomy_group(scenario: str, datasets_dir: str | os.PathLike | None = None) -> Group:
     """The practices, changes and savings of one scenario as a :class:`gainshare.Group`.
 
-    List sizes: NHS Digital, Patients Registered at a GP Practice, Jan 2021. Changes: Gowland,
-    "Can you solve The Autonomy Paradox?". Costs and savings: illustrative.
+    List sizes: NHS Digital, Patients Registered at a GP Practice, Jan 2021 (national
+    percentiles, not real practices). Changes: Gowland, "Can you solve The Autonomy Paradox?",
+    and the PCC Cheshire report (each change's ``source``). Costs and savings: illustrative.
     """
     scenarios = autonomy_scenarios(datasets_dir)
     known = list(scenarios["scenario"])
@@ -428,7 +431,8 @@ def areas_of(practices: pd.DataFrame) -> pd.DataFrame:
 
 def scale_tiers(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Malby's three scales (2018), smallest first: tier, label, min_population, max_population,
-    sub_band ("" when none), leadership, source."""
+    sub_band ("" when none), leadership, source, source_phrase (a few words verbatim from Malby's
+    blog, checked by tests/data/test_source_phrases.py)."""
     tiers = load_table("scale_tiers", datasets_dir=datasets_dir)
     tiers["sub_band"] = tiers["sub_band"].fillna("")
     return tiers.sort_values("min_population", kind="stable").reset_index(drop=True)
@@ -436,7 +440,9 @@ def scale_tiers(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
 
 def scale_functions(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Shared functions and the tier the sources place them at: function, label, tier,
-    min_population, reason, source (in file order, smallest tier first)."""
+    min_population, source_says (what the cited author says, in the project's words), reason (the
+    workbook's own reading of why, not the source's), source, source_phrase (a few words verbatim
+    from the cited essay); in file order, smallest tier first."""
     return load_table("scale_functions", datasets_dir=datasets_dir)
 
 
@@ -481,10 +487,12 @@ def _story_tags(tags: pd.Series, vocabulary: list[str], file: str) -> pd.Series:
 def story_bank(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """The springboard story bank, one cited case per row, in file order.
 
-    Columns as in ``datasets/story_bank.csv``: story, title, place, country, period, lead, scale,
-    population, practices, problem, what_changed, outcome, without_change, tags, source_title,
-    source_author. Text the source does not give is ""; ``population`` and ``practices`` are
-    nullable integers (<NA> when unknown). ``tags`` is a tuple of topic keys per row, each checked
+    Columns as in ``datasets/story_bank.csv``: story, title, place, country, period, lead,
+    presented_by, scale, population, practices, problem, what_changed, outcome, without_change,
+    tags, source_title, source_author, source_phrase (a few words copied from the cited essay,
+    checked by tests/data/test_source_phrases.py). Text the source does not give is "";
+    ``population`` and ``practices`` are nullable integers (<NA> when unknown). ``tags`` is a
+    tuple of topic keys per row, each checked
     against the vocabulary listed in ``datapackage.json`` (a :class:`DatasetError` names the row
     and the unknown tag).
     """
@@ -498,8 +506,8 @@ def story_bank(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
 
 def story_figures(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Outcome figures of the story bank: story, figure, value, unit, period, qualifier, note,
-    source_title (file order; optional text "" when empty). Every story is checked to exist in
-    ``story_bank.csv``."""
+    source_title, source_phrase (file order; optional text "" when empty). Every story is checked
+    to exist in ``story_bank.csv``."""
     meta = resource("story_figures", datasets_dir)
     table = load_table("story_figures", datasets_dir=datasets_dir)
     return _as_text(table, [f["name"] for f in meta["schema"]["fields"] if f["type"] == "string"])

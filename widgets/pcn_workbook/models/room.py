@@ -208,8 +208,8 @@ def validate_autonomy(payload, group: gs.Group | None = None, scenarios: Iterabl
     With ``group``, every vote must name one of its changes; with ``scenarios``, the scenario must
     be one of them. Returns a clean copy (votes in the group's order when it is given).
 
-    >>> validate_autonomy({"scenario": "winsford_five", "votes": {"single_accountant": "yes"}})
-    {'scenario': 'winsford_five', 'votes': {'single_accountant': 'yes'}}
+    >>> validate_autonomy({"scenario": "five_practices", "votes": {"single_accountant": "yes"}})
+    {'scenario': 'five_practices', 'votes': {'single_accountant': 'yes'}}
     """
     payload = _mapping(payload, "The answer")
     scenario = _key(payload.get("scenario"), "The scenario")
