@@ -86,7 +86,7 @@ def test_scenario_switch_rebuilds_controls(app):
 def test_state_round_trips_through_the_share_link(app):
     app.tolerance.value = 2.5
     app.rule.value = "per_capita"
-    app.change_boxes["document_hub"].value = False
+    app.change_boxes["care_home_medicines"].value = False
     app.size_boxes[app.group.names[1]].value = 9_000
     query = app.share_link.value.split("<code>")[1].split("</code>")[0].replace("&amp;", "&")
     again = autonomy.build(query)
@@ -128,8 +128,55 @@ def test_a_broken_dataset_gives_a_message_not_a_traceback(tmp_path, monkeypatch)
     broken = tmp_path / "datasets"
     shutil.copytree(data.locate_datasets(), broken)
     path = broken / "autonomy_practices.csv"
-    path.write_text(path.read_text().replace("10547", "-10547"))
+    path.write_text(path.read_text().replace("15756", "-15756"))
     monkeypatch.setenv("PCN_WORKBOOK_DATASETS", str(broken))
     page = autonomy.build("")
     assert "pcn-message" in page._dom_classes
     assert "autonomy_practices.csv" in page.value and "Traceback" not in page.value
+
+
+def test_the_opening_prediction_is_revealed_from_the_model(app):
+    assert app.prediction.value == ""  # nothing is given away before the guess
+    veto, ceiling = app.outcomes[1], app.ceiling
+    app.predict.value = "all"
+    assert "You said A: all of it" in app.prediction.value
+    assert autonomy.charts.money(veto.group_benefit) in app.prediction.value
+    assert f"{veto.group_benefit / ceiling:.0%}" in app.prediction.value
+    assert "Not this time" in app.prediction.value  # at £1 a practice blocks a change
+    app.tolerance.value = 10.0  # enough trust for every change: the reveal follows the settings
+    assert "Right." in app.prediction.value and "100%" in app.prediction.value
+
+
+def test_merger_pressure_chart_follows_the_tolerance(app):
+    rows = app.pressure_rows
+    assert [r["changes"] for r in rows] == list(range(1, len(app.change_boxes) + 1))
+    assert "pcn-pressure-chart" in app.pressure._dom_classes
+    app.tolerance.value = 0.0
+    gap_strict = app.pressure_rows[-1]["left"]
+    spec_strict, note_strict = app.pressure.spec, app.pressure_note.value
+    app.tolerance.value = 10.0
+    assert app.pressure_rows[-1]["left"] < gap_strict
+    assert app.pressure.spec != spec_strict and app.pressure_note.value != note_strict
+    app.change_boxes["extended_access"].value = False
+    assert len(app.pressure_rows) == len(app.change_boxes) - 1
+
+
+def test_an_old_winsford_link_opens_the_five_practices():
+    app = autonomy.build("?scenario=winsford_five&tolerance=2")
+    assert app.scenario.value == "five_practices" and app.tolerance.value == 2.0
+    assert app.message.value == ""
+    assert "scenario=five_practices" in app.share_link.value
+
+
+def test_new_chart_builders_validate_and_state_their_figures():
+    from pcn_workbook import data
+
+    group = data.autonomy_group("five_practices")
+    rows = gs.merger_pressure(group, 1.0)
+    spec = autonomy.charts.merger_pressure_chart(rows).to_dict()  # to_dict validates against Vega-Lite
+    assert autonomy.charts.money(rows[-1]["left"]) in spec["description"]
+    assert len(spec["datasets"]["pressure_money"]) == 2 * len(rows)
+    subsidy = gs.cross_subsidy(group, "extended_access")
+    chart = autonomy.charts.cross_subsidy_chart(subsidy, "Evening and weekend appointments").to_dict()
+    payer = max(subsidy, key=subsidy.get)
+    assert f"{payer} pays for others' use ({autonomy.charts.money(subsidy[payer])})" in chart["description"]

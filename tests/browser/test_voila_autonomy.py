@@ -103,3 +103,16 @@ def test_malformed_query_gives_a_message_not_a_traceback(tab, voila_server):
     assert tab.page.locator(f"{CHART} .role-mark").count() > 0  # the app still renders
     assert "Traceback" not in tab.page.inner_text("body")
     tab.assert_clean()
+
+
+def test_prediction_then_reveal_and_the_merger_pressure_chart(tab, voila_server):
+    open_app(tab, voila_server)
+    assert tab.page.inner_text(".pcn-prediction").strip() == ""  # nothing is given away first
+    tab.page.click(".pcn-predict button:has-text('B: some of it')")
+    tab.page.wait_for_function("() => document.querySelector('.pcn-prediction').innerText.includes('You said')")
+    reveal = tab.page.inner_text(".pcn-prediction")
+    assert "B: some of it" in reveal and "£" in reveal
+    tab.wait_for_chart(".pcn-pressure-chart")
+    assert tab.page.locator(".pcn-pressure-chart .role-mark").count() > 0
+    assert "the gap opens" in tab.page.inner_text(".pcn-pressure-note").lower()
+    tab.assert_clean()

@@ -242,3 +242,35 @@ def test_broken_scenarios_raise_scenario_error_naming_the_problem(case):
     message = str(info.value)
     for w in words:
         assert w in message, (kind, w, message)
+
+
+# --- the extended-access dispute and merger pressure (assumptions 7 and 8) -------------------------
+
+@PROPERTY
+@given(groups())
+def test_cross_subsidies_sum_to_zero_and_vanish_when_use_follows_list_size(group):
+    for c in group.changes:
+        subsidy = gs.cross_subsidy(group, c)
+        assert set(subsidy) == set(group.names)
+        assert sum(subsidy.values()) == pytest.approx(0.0, abs=1e-3 + 1e-9 * c.annual_cost)
+        rates = {group.saving_per_patient[(c.key, p)] for p in group.names}
+        if len(rates) == 1:  # every practice gains the same per patient: use follows list size
+            assert all(abs(x) <= 1e-3 + 1e-9 * c.annual_cost for x in subsidy.values())
+
+
+@PROPERTY
+@given(groups(), tolerances, rules, st.randoms(use_true_random=False))
+def test_merger_pressure_only_grows_as_changes_are_added(group, tolerance, rule, random):
+    order = [c.key for c in group.changes]
+    random.shuffle(order)
+    rows = gs.merger_pressure(group, tolerance, rule, order)
+    assert [r["changes"] for r in rows] == list(range(1, len(order) + 1))
+    assert [r["added"] for r in rows] == order
+    for before, after in zip(rows, rows[1:]):
+        assert after["ceiling"] >= before["ceiling"] - slack(after["ceiling"])
+        assert after["left"] >= before["left"] - slack(after["ceiling"])  # a blocked change stays lost
+    for r in rows:
+        assert -slack(r["ceiling"]) <= r["veto"] <= r["ceiling"] + slack(r["ceiling"])
+        assert 0.0 <= r["share_left"] <= 1.0 + 1e-9
+        assert r["autonomy_merger"] == 0.0 and 0.0 <= r["autonomy_gainshare"] <= r["autonomy_veto"] <= 1.0
+    assert rows[-1]["ceiling"] == pytest.approx(gs.grand_coalition_value(group), abs=1e-6)

@@ -433,3 +433,101 @@ def test_compare_refuses_what_validate_refuses(name):
 def test_compare_with_no_tolerance_is_a_scenario_error():
     with pytest.raises(gs.ScenarioError, match="tolerance"):
         gs.compare(GROUP, None)
+
+
+# --- the extended-access dispute: cross-subsidy (assumption 8) --------------------------------------
+
+def test_cross_subsidy_by_hand():
+    # X 6,000 patients saves 2.00 a patient (12,000), Y 4,000 saves 1.00 (4,000); cost 8,000.
+    # By list size X pays 4,800 and Y 3,200; by benefit X pays 8,000 x 12/16 = 6,000, Y 2,000.
+    # So Y pays 1,200 a year towards X's use.
+    group = _one_change(8000, 0)
+    assert gs.cross_subsidy(group, "hub") == {"X": -1200.0, "Y": 1200.0}
+    assert gs.cross_subsidy(group, group.change("hub")) == {"X": -1200.0, "Y": 1200.0}
+
+
+def test_cross_subsidy_is_zero_when_use_follows_list_size_or_nobody_gains():
+    assert gs.cross_subsidy(_one_change(8000, 0, rates=(1.5, 1.5)), "hub") == {"X": 0.0, "Y": 0.0}
+    assert gs.cross_subsidy(_one_change(8000, 0, rates=(0.0, 0.0)), "hub") == {"X": 0.0, "Y": 0.0}
+
+
+# --- merger pressure (assumption 7) ---------------------------------------------------------------
+
+def test_table_order_is_cheapest_first():
+    assert gs.table_order(GROUP) == ("accountant", "visiting")  # 20,000 before 60,000
+    assert gs.table_order(GROUP, ["visiting"]) == ("visiting",)
+
+
+def test_merger_pressure_worked_example_by_hand():
+    # Tolerance 0: C blocks the accountant (-2,000), A blocks the visiting service (-15,000), so
+    # deciding change by change collects nothing; a merger collects 27,000, then 46,000.
+    rows = gs.merger_pressure(GROUP, 0.0)
+    assert [r["added"] for r in rows] == ["accountant", "visiting"]
+    assert [r["changes"] for r in rows] == [1, 2]
+    assert [r["ceiling"] for r in rows] == pytest.approx([27_000, 46_000])
+    assert [r["veto"] for r in rows] == pytest.approx([0, 0])
+    assert [r["left"] for r in rows] == pytest.approx([27_000, 46_000])
+    assert [r["share_left"] for r in rows] == pytest.approx([1.0, 1.0])
+    # autonomy (assumption 6): veto adopts nothing (1); a Shapley gainshare adopts every change and
+    # pools the money: (1 + 2 - 1 - 1) / 3 = 1/3, then (2 + 2 - 2 - 1) / 4 = 1/4; a merger 0
+    assert [r["autonomy_veto"] for r in rows] == pytest.approx([1.0, 1.0])
+    assert [r["autonomy_gainshare"] for r in rows] == pytest.approx([1 / 3, 1 / 4])
+    assert [r["autonomy_merger"] for r in rows] == [0.0, 0.0]
+    # With enough trust (A's loss is 1.50 a patient) nothing is left on the table
+    assert [r["left"] for r in gs.merger_pressure(GROUP, 1.5)] == pytest.approx([0, 0])
+
+
+def test_merger_pressure_follows_a_given_order_and_refuses_repeats():
+    rows = gs.merger_pressure(GROUP, 0.0, order=["visiting", "accountant"])
+    assert [r["ceiling"] for r in rows] == pytest.approx([19_000, 46_000])
+    with pytest.raises(gs.ScenarioError, match="only once"):
+        gs.merger_pressure(GROUP, 0.0, order=["visiting", "visiting"])
+    with pytest.raises(gs.ScenarioError, match="no change called"):
+        gs.merger_pressure(GROUP, 0.0, order=["teleporter"])
+
+
+# --- the chapter's scenarios: the results its text and exercises rely on ----------------------------
+
+@pytest.fixture(scope="module")
+def five():
+    from pcn_workbook import data
+    return data.autonomy_group("five_practices")
+
+
+def test_the_warm_up_has_one_loser_who_blocks_without_trust():
+    from pcn_workbook import data
+    group = data.autonomy_group("single_accountant")
+    net = gs.allocate(group, "none", group.changes)
+    assert [p for p, x in net.items() if x < 0] == ["Practice D"]
+    _, veto, *_ = gs.compare(group, 0.0)
+    assert veto.blocked_by == {"single_accountant": ("Practice D",)}
+
+
+def test_five_practices_at_fifty_pence_the_veto_splits_and_one_removal_saves_the_bundle(five):
+    _, veto, bundle, *_ = gs.compare(five, 0.5)
+    assert veto.adopted and veto.blocked_by  # some changes pass, some are blocked
+    assert bundle.note  # the bundle is blocked
+    keys = [c.key for c in five.changes]
+    rescues = [k for k in keys if not gs.compare(five, 0.5, changes=[x for x in keys if x != k])[2].note]
+    assert len(rescues) == 1
+
+
+def test_five_practices_at_one_pound_the_bundle_beats_the_veto(five):
+    _, veto, bundle, transfers, merger = gs.compare(five, 1.0)
+    assert veto.blocked_by and not bundle.note
+    assert veto.group_benefit < bundle.group_benefit == pytest.approx(merger.group_benefit)
+    assert transfers.group_benefit == pytest.approx(merger.group_benefit)
+
+
+def test_five_practices_extended_access_is_a_dispute_about_use(five):
+    subsidy = gs.cross_subsidy(five, "extended_access")
+    net = {r["practice"]: r["net"] for r in gs.per_change_positions(five, ["extended_access"])}
+    payer = max(subsidy, key=subsidy.get)
+    assert subsidy[payer] > 0 and net[payer] < 0  # the practice whose patients use it least loses
+    assert gs.coalition_value(five, five.change("extended_access"), five.names) > 0  # yet it pays overall
+
+
+def test_five_practices_merger_pressure_grows(five):
+    rows = gs.merger_pressure(five, 1.0)
+    assert rows[0]["left"] == 0 and rows[-1]["left"] > 0
+    assert rows[-1]["autonomy_gainshare"] < rows[0]["autonomy_gainshare"]

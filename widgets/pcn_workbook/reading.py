@@ -14,7 +14,7 @@ from html import escape
 
 from IPython.display import HTML
 
-__all__ = ["reveal"]
+__all__ = ["glue", "reveal"]
 
 
 def _paragraph(text: str) -> str:
@@ -38,3 +38,16 @@ def reveal(summary: str, *paragraphs: str, table=None) -> HTML:
         f'<details class="pcn-reveal"><summary>{escape(summary)}</summary>'
         f'<div class="pcn-reveal-body">{body}</div></details>'
     )
+
+
+def glue(name: str, value) -> None:
+    """Hand a computed value to the book's text, where ``{glue:text}`name``` shows it.
+
+    myst-nb (a book-build dependency) does the work. A workshop install has no myst-nb, and Voila
+    never shows the text, so there this does nothing rather than break the page.
+    """
+    try:
+        from myst_nb import glue as _glue
+    except ImportError:
+        return
+    _glue(name, value, display=False)

@@ -16,7 +16,7 @@ from ..charts.live import live_chart, update_chart
 from ..models import gainshare as gs
 from . import page, request
 from .request import split_workshop, with_workshop
-from .autonomy_narrative import narrate
+from .autonomy_narrative import PREDICTIONS, narrate, pressure_text, reveal_prediction
 from .state import AutonomyState, from_query
 
 
@@ -58,7 +58,12 @@ class AutonomyApp(w.VBox):
         self.share_link = w.HTML().add_class("pcn-share-link")
         self.changes_box = w.VBox()
         self.sizes_box = w.VBox()
-        self.paradox = self.practices = None
+        self.predict = w.ToggleButtons(options=[(label, key) for key, label in PREDICTIONS], value=None,
+                                       description="Your guess", style={"description_width": "initial", "button_width": "150px"})
+        self.predict.add_class("pcn-predict")
+        self.prediction = w.HTML().add_class("pcn-prediction")
+        self.pressure_note = w.HTML().add_class("pcn-pressure-note")
+        self.paradox = self.practices = self.pressure = None
         self.change_boxes: dict[str, w.Checkbox] = {}
         self.size_boxes: dict[str, w.IntText] = {}
 
@@ -66,17 +71,26 @@ class AutonomyApp(w.VBox):
         header = page.header("The autonomy paradox", "Set how much each practice will give up for the group, "
                                 "choose what is on the table, and see what each way of deciding delivers. Figures are £ a year. "
                         "Source of the idea: Ben Gowland, <i>Can you solve The Autonomy Paradox?</i> (The General Practice Blog); "
-                        "savings are illustrative, list sizes from NHS Digital (January 2021).")
+                        "the practices are typical, not real: list sizes are national percentiles (NHS Digital, January 2021) "
+                        "and every cost and saving is illustrative.")
         setup = w.Accordion(children=[w.VBox([w.HBox([self.scenario, self.reset]), self.changes_box, self.sizes_box])],
                             titles=("Scenario, changes on the table and list sizes",))
-        self.children = [header, self.message, setup, tolerance_help, self.tolerance, self.rule, self.paradox, self.narrative,
-                         self.view, self.practices, self.share_link]
+        ask = w.HTML("<p><b>Predict first.</b> Before you move anything: if the practices vote on each change "
+                     "separately and any practice can block one, how much of what the group could gain will it "
+                     "collect?</p>")
+        pressure_head = w.HTML("<h3>As more changes come onto the table</h3><p>The changes arrive one at a time, "
+                               "cheapest first. The shaded gap is what deciding change by change leaves behind; "
+                               "a gainshare closes it, but each practice then takes fewer decisions alone.</p>")
+        self.children = [header, self.message, w.VBox([ask, self.predict, self.prediction]).add_class("pcn-predict-box"),
+                         setup, tolerance_help, self.tolerance, self.rule, self.paradox, self.narrative,
+                         self.view, self.practices, pressure_head, self.pressure, self.pressure_note, self.share_link]
 
         self.scenario.observe(self._on_scenario, "value")
         self.reset.on_click(lambda _: self._load_scenario(AutonomyState(self.scenario.value, self.tolerance.value, self.rule.value)))
         for control in (self.tolerance, self.rule):
             control.observe(self._refresh, "value")
         self.view.observe(self._refresh_practices, "value")
+        self.predict.observe(self._show_prediction, "value")
 
     # --- scenario loading -------------------------------------------------------------------
     def _load_scenario(self, state: AutonomyState) -> None:
@@ -153,6 +167,14 @@ class AutonomyApp(w.VBox):
             update_chart(self.paradox, parts)
         self.narrative.value = narrate(self.outcomes, self.group, state.tolerance, state.rule, self.ceiling)
         self._refresh_practices()
+        self.pressure_rows = gs.merger_pressure(self.group, state.tolerance, state.rule, gs.table_order(self.group, keys))
+        parts = charts.merger_pressure_parts(self.pressure_rows)
+        if self.pressure is None:
+            self.pressure = live_chart(charts.merger_pressure_template().properties(**parts), "pcn-pressure-chart")
+        else:
+            update_chart(self.pressure, parts)
+        self.pressure_note.value = pressure_text(self.pressure_rows)
+        self._show_prediction()
         path = request.page_path()
         self.share_link.value = f"Link to this scenario: <code>{escape(path)}?{escape(state.to_query())}</code>"
         self._show_messages()
@@ -164,6 +186,12 @@ class AutonomyApp(w.VBox):
             self.practices = live_chart(charts.practice_template().properties(**parts), "pcn-practice-chart")
         else:
             update_chart(self.practices, parts)
+
+    def _show_prediction(self, _=None) -> None:
+        """The reveal follows the guess and the current settings (so it stays true as they change)."""
+        if self.predict.value is not None:
+            self.prediction.value = reveal_prediction(self.predict.value, self.outcomes, self.ceiling,
+                                                      self.tolerance.value)
 
     def _show_messages(self) -> None:
         page.show_messages(self.message, self._problems)

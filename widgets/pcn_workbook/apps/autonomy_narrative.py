@@ -65,3 +65,41 @@ def narrate(outcomes: Sequence[Outcome], group: Group, tolerance: float, rule: s
 def _names(names: Sequence[str]) -> str:
     names = [escape(n) for n in names]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# The app's opening prediction (the chapter's hook asks the same kind of question in the book).
+PREDICTIONS = (("all", "A: all of it"), ("some", "B: some of it"), ("none", "C: none of it"))
+
+
+def reveal_prediction(guess: str, outcomes: Sequence[Outcome], ceiling: float, tolerance: float) -> str:
+    """The answer to the opening prediction, from the model: what change-by-change voting collects."""
+    veto = outcomes[1]
+    if ceiling <= 0:
+        return "<p>Nothing on the table pays for this group, so there is nothing to collect either way.</p>"
+    got = veto.group_benefit
+    actual = "all" if got >= ceiling - 0.5 else ("none" if got <= 0.5 else "some")
+    said = dict(PREDICTIONS)[guess] if guess in dict(PREDICTIONS) else "?"
+    verdict = "Right." if guess == actual else f"Not this time: the answer is {dict(PREDICTIONS)[actual]}."
+    blocked = len(veto.blocked_by)
+    count = "One change is" if blocked == 1 else f"{blocked} changes are"
+    why = (f" {count} blocked by a practice that would lose more than £{tolerance:g} a patient."
+           if blocked else " Nobody loses more than the tolerance, so nothing is blocked.")
+    return (f"<p>You said {escape(said)}. {verdict} Voting change by change, the group collects "
+            f"{money(got)} of the {money(ceiling)} it could gain ({got / ceiling:.0%}).{why} "
+            "Now move the tolerance and the gainshare rule below.</p>")
+
+
+def pressure_text(rows: Sequence[dict]) -> str:
+    """One sentence on the merger-pressure chart, from ``gainshare.merger_pressure`` rows."""
+    if not rows:
+        return "<p>No change is on the table.</p>"
+    last = rows[-1]
+    first_gap = next((r for r in rows if r["left"] > 0.5), None)
+    if first_gap is None:
+        return (f"<p>With all {len(rows)} changes on the table, deciding change by change collects everything "
+                f"the group could gain ({money(last['ceiling'])}), so there is no money reason to merge at this "
+                "tolerance. Lower it and watch the gap open.</p>")
+    return (f"<p>The gap opens when <b>{escape(first_gap['label'])}</b> comes onto the table. With all "
+            f"{len(rows)} changes, deciding change by change leaves {money(last['left'])} a year "
+            f"({last['share_left']:.0%}) that only a merger or a gainshare collects, and with a gainshare each "
+            f"practice takes only {last['autonomy_gainshare']:.0%} of its decisions alone.</p>")

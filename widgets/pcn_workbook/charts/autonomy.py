@@ -59,7 +59,7 @@ def paradox_template() -> alt.LayerChart:
     points = base.mark_point(size=420, filled=True, opacity=1).encode(
         x=x, y=y,
         color=alt.Color("regime:N", scale=REGIME_COLOURS, title="Decision regime", sort=None,
-                        legend=alt.Legend(labelLimit=0, orient="right")),
+                        legend=alt.Legend(labelLimit=0, orient="bottom", columns=2)),
         shape=alt.Shape("regime:N", sort=None, scale=REGIME_SHAPES),
         tooltip=[alt.Tooltip("regime:N", title="Regime"), alt.Tooltip("benefit:Q", title="£ a year", format=",.0f"),
                  alt.Tooltip("autonomy:Q", title="Autonomy", format=".0%"), alt.Tooltip("losers:Q", title="Practices worse off")],
@@ -170,7 +170,7 @@ def explorer_chart(grid: pd.DataFrame, ceiling: float) -> alt.LayerChart:
               axis=alt.Axis(format=",.0f"))
     points = base.mark_point(size=420, filled=True, opacity=1).encode(
         x=x, y=y, color=alt.Color("regime:N", scale=REGIME_COLOURS, sort=None, title="Decision regime",
-                                  legend=alt.Legend(labelLimit=0)),
+                                  legend=alt.Legend(labelLimit=0, orient="bottom", columns=2)),
         shape=alt.Shape("regime:N", sort=None, scale=REGIME_SHAPES),
         tooltip=[alt.Tooltip("regime:N"), alt.Tooltip("group_benefit:Q", format=",.0f", title="£ a year"),
                  alt.Tooltip("autonomy_index:Q", format=".0%", title="Autonomy"), alt.Tooltip("losers:Q", title="Practices worse off")])
@@ -179,3 +179,93 @@ def explorer_chart(grid: pd.DataFrame, ceiling: float) -> alt.LayerChart:
         width=520, height=320, title="Explore: move the tolerance, change the rule",
         description="Interactive scatter of group benefit against autonomy for five decision regimes; a slider sets the "
                     f"tolerance and a menu the gainshare rule. The dashed line is the most the group could gain, {money(ceiling)} a year.")
+
+
+# ---------------------------------------------------------------- merger pressure (assumption 7)
+
+PRESSURE_SERIES = ("veto", "transfers", "merger")
+PRESSURE_COLOURS = alt.Scale(domain=[REGIME_LABELS[k] for k in PRESSURE_SERIES],
+                             range=[OKABE_ITO[[r.key for r in REGIMES].index(k)] for k in PRESSURE_SERIES])
+
+
+def merger_pressure_parts(rows: Sequence[dict]) -> dict:
+    """Data and text alternative of the merger-pressure chart, from ``gainshare.merger_pressure`` rows."""
+    money_rows, say_rows, gap_rows = [], [], []
+    for r in rows:
+        step = f"{r['changes']}. {r['label']}"
+        for key, value in (("veto", r["veto"]), ("merger", r["ceiling"])):
+            money_rows.append(dict(changes=r["changes"], step=step, series=REGIME_LABELS[key], value=float(value)))
+        for key in PRESSURE_SERIES:
+            say_rows.append(dict(changes=r["changes"], step=step, series=REGIME_LABELS[key],
+                                 value=float(r[f"autonomy_{'gainshare' if key == 'transfers' else key}"])))
+        gap_rows.append(dict(changes=r["changes"], step=step, low=float(r["veto"]), high=float(r["ceiling"]),
+                             left=float(r["left"]), share=float(r["share_left"])))
+    summary = "; ".join(
+        f"{r['changes']} ({r['label']} added): change by change collects {money(r['veto'])} of {money(r['ceiling'])}, "
+        f"leaving {money(r['left'])}; with a gainshare each practice keeps {r['autonomy_gainshare']:.0%} of its say"
+        for r in rows)
+    return {
+        "datasets": {"pressure_money": money_rows, "pressure_gap": gap_rows, "pressure_say": say_rows},
+        "description": "Two line charts against the number of changes on the table, added cheapest first. "
+                       f"Top: what the group collects; bottom: the say each practice keeps. {summary}.",
+    }
+
+
+@lru_cache(maxsize=1)
+def merger_pressure_template() -> alt.VConcatChart:
+    """The merger-pressure chart's fixed design; data arrive as the named datasets of the parts."""
+    x = alt.X("changes:Q", title="Changes on the table (cheapest first)", axis=alt.Axis(tickMinStep=1, format="d"),
+              scale=alt.Scale(nice=False, padding=12))
+    colour = alt.Color("series:N", scale=PRESSURE_COLOURS, sort=None, title="Way of deciding",
+                       legend=alt.Legend(orient="bottom", labelLimit=0, direction="vertical"))
+    tips = [alt.Tooltip("step:N", title="Last change added"), alt.Tooltip("series:N", title="Way of deciding")]
+    gap = alt.Chart(alt.NamedData("pressure_gap")).mark_area(color=LOSS, opacity=0.18).encode(
+        x=x, y=alt.Y("low:Q"), y2="high:Q",
+        tooltip=[alt.Tooltip("step:N", title="Last change added"),
+                 alt.Tooltip("left:Q", title="Left on the table (£ a year)", format=",.0f"),
+                 alt.Tooltip("share:Q", title="Share of what a merger collects", format=".0%")])
+    money_lines = alt.Chart(alt.NamedData("pressure_money")).mark_line(point=alt.OverlayMarkDef(size=90), strokeWidth=3).encode(
+        x=x, y=alt.Y("value:Q", title="Group benefit realised (£ a year)", axis=alt.Axis(format=",.0f"),
+                     scale=alt.Scale(zero=True)),
+        color=colour, strokeDash=alt.StrokeDash("series:N", sort=None, legend=None),
+        tooltip=[*tips, alt.Tooltip("value:Q", title="£ a year", format=",.0f")])
+    say_lines = alt.Chart(alt.NamedData("pressure_say")).mark_line(point=alt.OverlayMarkDef(size=90), strokeWidth=3).encode(
+        x=x, y=alt.Y("value:Q", title="Say each practice keeps", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=colour, strokeDash=alt.StrokeDash("series:N", sort=None, legend=None),
+        tooltip=[*tips, alt.Tooltip("value:Q", title="Decisions taken alone", format=".0%")])
+    money_panel = (gap + money_lines).properties(
+        width=460, height=220, title=alt.Title("What the group collects", subtitle="Shaded: left on the table without merging"))
+    say_panel = say_lines.properties(
+        width=460, height=160, title=alt.Title("What each practice keeps", subtitle="A gainshare collects what a merger does"))
+    return alt.vconcat(money_panel, say_panel, spacing=28).resolve_scale(color="shared", strokeDash="shared")
+
+
+def merger_pressure_chart(rows: Sequence[dict]) -> alt.VConcatChart:
+    """What deciding change by change leaves on the table, and the say a gainshare costs, as changes are added."""
+    return merger_pressure_template().properties(**merger_pressure_parts(rows))
+
+
+def cross_subsidy_chart(subsidy: dict[str, float], label: str) -> alt.Chart:
+    """Bars: what each practice pays towards the others' use of a change (``gainshare.cross_subsidy``)."""
+    table = pd.DataFrame({"practice": list(subsidy), "subsidy": [float(v) for v in subsidy.values()]})
+    table = table.assign(side=table.subsidy.map(lambda v: "pays for others' use" if v > 0.5 else "others pay for its use"
+                                                if v < -0.5 else "about even"),
+                         text=table.subsidy.map(money), label_at=table.subsidy.clip(lower=0.0))
+    summary = "; ".join(f"{r.practice} {r.side} ({r.text})" for r in table.itertuples())
+    bars = alt.Chart(table).mark_bar(height=24).encode(
+        x=alt.X("subsidy:Q", title="£ a year paid towards other practices' use (negative: received)",
+                axis=alt.Axis(format=",.0f")),
+        y=alt.Y("practice:N", title=None, sort=None),
+        color=alt.Color("side:N", title=None, legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=["pays for others' use", "others pay for its use", "about even"],
+                                        range=[LOSS, GAIN, NEUTRAL])),
+        tooltip=[alt.Tooltip("practice:N"), alt.Tooltip("subsidy:Q", title="£ a year", format=",.0f"), "side:N"])
+    labels = alt.Chart(table).mark_text(align="left", dx=6).encode(
+        x=alt.X("label_at:Q"), y=alt.Y("practice:N", sort=None), text="text:N")
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333").encode(x="x:Q")
+    return (bars + zero + labels).properties(
+        width=460, height=alt.Step(36),
+        title=alt.Title(f"{label}: who pays for whose use?",
+                        subtitle="Cost split by list size, against a split by what each practice gets out of it"),
+        description=f"Bar chart of what each practice pays towards others' use of '{label}' when its cost is "
+                    f"split by list size: {summary}.")

@@ -23,6 +23,15 @@ The model (every assumption here is ours and illustrative, not from the essay):
    it runs each function on the table, what it does with its money, and everything else about the
    practice (staff, premises, clinical policy). A function run group-wide, money pooled in a
    gainshare, and (in a merger only) the rest of the practice are decisions ceded.
+7. Merger pressure (``merger_pressure``): changes come onto the table one at a time, cheapest
+   first (ties by key) unless an order is given, and every regime is run again each time one is
+   added. Gowland's worry is that as the scale of the changes grows, so does the problem; the
+   model measures it as what deciding change by change leaves on the table, against what a merger
+   (or a gainshare, which pools each practice's money) collects.
+8. The extended-access dispute (``cross_subsidy``): a change's cost split by list size charges a
+   practice more than its share of the benefit when its patients use the service less than its
+   share of the list. Gowland notes that every area he has seen introduce extended access argued
+   about such differences in use between practices.
 """
 
 from __future__ import annotations
@@ -379,4 +388,70 @@ def paradox_grid(
                 rows.append(dict(tolerance=float(tau), rule=rule, regime=o.regime,
                                  group_benefit=o.group_benefit, autonomy_index=o.autonomy_index,
                                  losers=len(o.losers), would_leave=len(o.would_leave(group, tau))))
+    return rows
+
+
+def cross_subsidy(group: Group, change: Change | str) -> dict[str, float]:
+    """What each practice pays towards the others' benefit when a change's cost is split by list size.
+
+    Splitting the cost F_c by list size charges practice i ``F_c * l_i / L``; splitting it by what
+    each practice gets out of the change charges ``F_c * s_ci / S_c``, where ``S_c = sum_i s_ci``.
+    The cross-subsidy is the difference, ``F_c * (l_i / L - s_ci / S_c)`` (GBP/year): positive for a
+    practice that pays for others' use, negative for one whose use the others pay for. The values
+    sum to zero. A change nobody gains from (S_c = 0) has no split by benefit: every value is 0.
+
+    >>> g = Group((Practice("A", 1_000), Practice("B", 1_000)),
+    ...           (Change("x", "x", "", 300.0, 0, ""),), {("x", "A"): 0.1, ("x", "B"): 0.5})
+    >>> cross_subsidy(g, "x")
+    {'A': 100.0, 'B': -100.0}
+    """
+    change = group.change(change) if isinstance(change, str) else change
+    s = savings(group, change)
+    sizes = np.array([p.list_size for p in group.practices], dtype=float)
+    if s.sum() <= 0:
+        return dict.fromkeys(group.names, 0.0)
+    subsidy = change.annual_cost * (sizes / sizes.sum() - s / s.sum())
+    return {name: float(round(x, 6)) for name, x in zip(group.names, subsidy)}
+
+
+def table_order(group: Group, changes: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The changes on the table, cheapest first (ties by key): the order of assumption 7."""
+    return tuple(c.key for c in sorted(_on_the_table(group, changes), key=lambda c: (c.annual_cost, c.key)))
+
+
+def merger_pressure(
+    group: Group,
+    tolerance: float,
+    rule: str = "shapley",
+    order: Iterable[str] | None = None,
+    seed: int | None = 0,
+) -> list[dict]:
+    """The merger's advantage as changes come onto the table one at a time (assumption 7).
+
+    ``order`` lists the changes in the order they arrive (default: every change, cheapest first).
+    One row for each k = 1..K, with the first k changes on the table: ``changes`` (k), ``added``
+    (the key of the k-th change), ``ceiling`` (v(N): what a merger collects, GBP/yr), ``veto`` and
+    ``bundle`` (what those regimes collect), ``left`` (ceiling - veto: the merger's advantage over
+    deciding change by change), ``share_left`` (left / ceiling, 0 when the ceiling is 0), and the
+    autonomy index under the veto, the gainshare (``rule``) and the merger.
+
+    ``left`` never falls as a change is added: each change passes or fails the veto on its own, and
+    a blocked one costs the group v_c(N) minus what the practices make from it alone, which is never
+    negative.
+    """
+    order = table_order(group) if order is None else tuple(order)
+    if len(set(order)) != len(order):
+        raise ScenarioError("a change can come onto the table only once")
+    rows = []
+    for k in range(1, len(order) + 1):
+        on_table = order[:k]
+        _, veto, bundle, transfers, merger = compare(group, tolerance, rule, on_table, seed)
+        ceiling = merger.group_benefit
+        left = ceiling - veto.group_benefit
+        left = left if left > _PENNY else 0.0  # float dust from summing the same changes two ways
+        rows.append(dict(changes=k, added=order[k - 1], label=group.change(order[k - 1]).label,
+                         ceiling=ceiling, veto=veto.group_benefit, bundle=bundle.group_benefit,
+                         left=left, share_left=left / ceiling if ceiling > _PENNY else 0.0,
+                         autonomy_veto=veto.autonomy_index, autonomy_gainshare=transfers.autonomy_index,
+                         autonomy_merger=merger.autonomy_index))
     return rows
