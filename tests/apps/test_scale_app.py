@@ -1,5 +1,7 @@
 """Drive the scale-choices app through its widgets and check what changes."""
 
+import html
+
 import pytest
 
 from pcn_workbook import data
@@ -102,3 +104,31 @@ def test_result_says_which_functions_sit_at_the_band(app):
         assert (row.label.replace("&", "&amp;") in here) == overlaps, row.label
     app.band.value = (150_000, 300_000)
     assert "Closer to patients than this" in app.result.value and "bigger footprint" not in app.result.value
+
+
+def test_feedback_labels_the_reason_as_the_workbooks_reading(app):
+    """REVIEW M11: the sources place each function; the reason shown is the workbook's own reading."""
+    functions = app.functions.set_index("function")
+    for key, box in app.matches.items():
+        box.value = functions.loc[key, "tier"]
+    app.check.click()
+    feedback = app.feedback.value
+    assert feedback.count("Why (the workbook&#x27;s reading):") == len(functions)
+    assert feedback.count("What the source says:") == len(functions)
+    for row in functions.itertuples():
+        assert html.escape(row.reason) in feedback and html.escape(row.source_says) in feedback
+
+
+def test_merge_question_is_the_policy_makers_expectation_and_names_the_report(app):
+    """REVIEW M12: Yates asked about the economies of scale NHS England and ministers sought."""
+    text = scale.merge_answer(data.economies_of_scale())
+    assert "NHS England and ministers" in text
+    assert "Cheshire takes its own steps to primary care at scale" in text and "Primary Care Commissioning" in text
+    assert "people expect" not in text
+
+
+def test_evidence_notes_are_shown_under_the_expenses_chart(app):
+    kids = list(app.children)
+    below = kids[kids.index(app.evidence) + 1].value
+    for row in data.scale_evidence_notes().itertuples():
+        assert html.escape(row.finding) in below and html.escape(row.source) in below

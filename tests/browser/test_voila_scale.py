@@ -62,3 +62,16 @@ def test_bad_link_gets_a_message_not_a_traceback(tab, voila_server):
     assert "ZZZ" in message and "hospital" in message
     assert "Traceback" not in tab.page.inner_text("body")
     tab.assert_clean()
+
+
+def test_matching_feedback_labels_the_workbooks_reading(tab, voila_server):
+    """REVIEW M11: the reasons shown after *Check my answers* are labelled as the workbook's reading."""
+    open_app(tab, voila_server, "?area=27D")
+    first = tab.page.locator("[class*='pcn-match-'] select").first
+    first.select_option(index=1)  # the first tier, whatever it is
+    tab.page.get_by_role("button", name="Check my answers").click()
+    tab.page.wait_for_selector(".pcn-feedback li small", timeout=90_000)
+    feedback = tab.page.inner_text(".pcn-feedback")
+    assert "Why (the workbook's reading):" in feedback and "What the source says:" in feedback
+    assert "placed as the sources suggest" in feedback
+    tab.assert_clean()

@@ -48,6 +48,23 @@ def test_default_constants_give_37_and_a_half():
     assert sc.PCN_BAND == (30_000, 50_000)
 
 
+def test_the_numbers_game_is_credited_to_the_essay_it_comes_from():
+    """REVIEW M9: the 300,000 / 8,000 arithmetic is in "Making general practice easy to do business
+    with" only; "What is a Primary Care Network for?" gives the PCN band and nothing more."""
+    doc = " ".join(sc.relationships.__doc__.split())
+    assert "Making general practice easy to do business with" in doc
+    assert "What is a Primary Care Network for?" not in doc
+    module = " ".join(sc.__doc__.split())
+    numbers_game = module.split("the numbers game", 1)[0].rsplit("*", 1)[1]
+    assert "Making general practice easy to do business with" in numbers_game
+    assert "What is a Primary Care Network for?" not in numbers_game
+
+
+def test_a_community_trust_of_a_million_faces_125_practices():
+    """Gowland: community trusts serve over a million people, which makes the numbers game worse."""
+    assert sc.relationships(sc.COMMUNITY_TRUST_POPULATION, sc.PRACTICE_POPULATION) == 125.0
+
+
 @pytest.mark.parametrize("hospital,unit,words", [
     (300_000, 0, ["population of each unit", "above zero"]),
     (300_000, -8_000, ["population of each unit", "above zero"]),

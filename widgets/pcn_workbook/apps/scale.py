@@ -72,8 +72,8 @@ class ScaleApp(w.VBox):
         header = page.header("What scale for what work?", "Pick an area of England, a target network size "
                         "and a hospital's catchment. The practices are real (NHS Digital, January 2021); they are grouped "
                         "into networks of neighbouring postcodes (alphabetical postcode order: a rough stand-in for geography) "
-                        "without splitting any practice. Ideas from Ben Gowland "
-                        "(<i>The General Practice Blog</i>) and Becky Malby (<i>Primary Care &amp; Scale</i>, 2018).")
+                        "without splitting any practice. Ideas from Ben Gowland (<i>Making general practice easy to do business "
+                        "with</i>, The General Practice Blog) and Becky Malby (<i>Primary Care &amp; Scale</i>, 2018).")
         evidence = data.economies_of_scale()
         expenses = evidence[evidence.measure == "expenses_by_gps"]
         self.evidence = live_chart(charts.evidence_chart(expenses), "pcn-evidence-chart")
@@ -83,7 +83,7 @@ class ScaleApp(w.VBox):
             *self.matches.values(), self.check, self.feedback,
             w.HTML("<h3>Distance against voice</h3>"), self.voice_weight, self.voice_box,
             w.HTML("<h3>Should two 5,000-patient practices merge to save money?</h3>" + merge_answer(evidence)),
-            self.evidence,
+            self.evidence, w.HTML(evidence_notes(data.scale_evidence_notes())),
         ]
         for control in (self.area, self.band, self.hospital):
             control.observe(self._refresh, "value")
@@ -167,16 +167,35 @@ class ScaleApp(w.VBox):
             chosen = self.matches[r.function].value
             if not chosen:
                 lines.append(f"<li>{escape(r.label)}: not placed yet.</li>")
-            elif chosen == r.tier:
+                continue
+            if chosen == r.tier:
                 right += 1
-                lines.append(f"<li class='pcn-right'>{escape(r.label)}: yes, {escape(labels[r.tier])}. {escape(r.reason)}</li>")
+                verdict = f"<li class='pcn-right'>{escape(r.label)}: yes, {escape(labels[r.tier])}."
             else:
-                lines.append(f"<li class='pcn-wrong'>{escape(r.label)}: the sources put this at {escape(labels[r.tier])}, "
-                             f"not {escape(labels[chosen])}. {escape(r.reason)}</li>")
+                verdict = (f"<li class='pcn-wrong'>{escape(r.label)}: the sources put this at {escape(labels[r.tier])}, "
+                           f"not {escape(labels[chosen])}.")
+            lines.append(f"{verdict}<br>{explain(r)}</li>")
         self.feedback.value = f"<p><b>{right} of {len(self.functions)} placed as the sources suggest.</b></p><ul>{''.join(lines)}</ul>"
 
     def _show_messages(self) -> None:
         page.show_messages(self.message, self._problems)
+
+
+WORKBOOK_READING = "Why (the workbook's reading)"
+
+
+def explain(row) -> str:
+    """What the source says about a function, then the workbook's own reason, each labelled as such:
+    the sources place the functions at their scales but do not give these reasons."""
+    return (f"<small><b>What the source says:</b> {escape(row.source_says)}<br>"
+            f"<b>{escape(WORKBOOK_READING)}:</b> {escape(row.reason)}</small>")
+
+
+def evidence_notes(notes) -> str:
+    """The evidence notes (``data.scale_evidence_notes()``) as a list, each with its source."""
+    items = "".join(f"<li><b>{escape(r.label)}.</b> {escape(r.finding)} <small>({escape(r.source)})</small></li>"
+                    for r in notes.itertuples())
+    return f"<p><b>What the evidence on scale can and cannot say</b></p><ul class='pcn-evidence-notes'>{items}</ul>"
 
 
 def merge_answer(evidence) -> str:
@@ -184,8 +203,10 @@ def merge_answer(evidence) -> str:
     rows = evidence.sort_values("order")
     first = rows[rows.measure == "expenses_by_gps"]
     spread = ", ".join(f"{escape(r.group)} £{r.value:.2f}" for r in first.itertuples())
-    return ("<p>Phil Yates (GP Care, Bristol) questioned whether merging two practices of 5,000 patients would bring the "
-            f"economies of scale people expect. The published figures do not show savings with size: expenses per patient "
+    return ("<p>At a Cheshire LMC and PCC event in 2017, Phil Yates (GP Care, Bristol) asked whether merging two practices "
+            "of 5,000 patients each would deliver the economies of scale that NHS England and ministers were looking for "
+            "(Primary Care Commissioning, <i>Cheshire takes its own steps to primary care at scale</i>, 8 May 2017). "
+            "The published figures do not show savings with size: expenses per patient "
             f"were {spread} ({escape(str(first.source.iloc[0]))}). Caveat: these are averages across practices, not the "
             "before-and-after of any merger; scale may still help resilience, skill mix and new roles.</p>")
 

@@ -2,12 +2,14 @@
 
 Sources:
 
-* Ben Gowland, "Making general practice easy to do business with" and "What is a Primary Care
-  Network for?", The General Practice Blog (Ockham Healthcare): the numbers game. An average
-  hospital serves about 300,000 people and an average practice about 8,000, so a hospital deals
-  with about 37.5 practices; units of 30,000-50,000 cut that to 6-10 relationships, federations of
-  200,000-300,000 to 1-2. Gowland also warns that an at-scale body far from its practices can
-  neither represent them nor change how they work.
+* Ben Gowland, "Making general practice easy to do business with", The General Practice Blog
+  (Ockham Healthcare): the numbers game. An average hospital serves about 300,000 people and an
+  average practice about 8,000, so a hospital deals with about 37.5 practices; units of
+  30,000-50,000 cut that to 6-10 relationships, federations of 200,000-300,000 to 1-2 (community
+  trusts, serving over a million, have it worse). The same essay warns that an at-scale body far
+  from its practices can neither represent them nor change how they work.
+* Ben Gowland, "What is a Primary Care Network for?": the PCN band, populations of 30,000-50,000
+  (``PCN_BAND``), and nothing else here.
 * Becky Malby, "Primary Care & Scale. Who should we be collaborating with?" (2018): scales built
   from relationships and need (community up to ~14,000; locality 30,000-100,000; borough
   150,000-350,000).
@@ -32,7 +34,10 @@ Three pieces, with their assumptions:
    voice = P / (P + 50,000), so half voice at 50,000 people (the 50,000 is our assumption, chosen
    because it is the top of the PCN band). Its closeness to each member practice falls with the
    number of practices: closeness = 1 / sqrt(n). The learner weighs the two (weights 0 to 1) and
-   the score is the weighted mean. Both curves are ours; no source measures either.
+   the score is the weighted mean. Both curves are ours; no source measures either. The trade-off
+   itself is sourced: Gowland ("What does the cut in CCG running costs mean for general
+   practice?") recalls the old argument over CCG size, small for closeness to practices and
+   clinically led change, large for voice and economies of scale at the price of distance.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ import pandas as pd
 # Gowland's round numbers ("Making general practice easy to do business with").
 HOSPITAL_POPULATION = 300_000  # people served by an average hospital
 PRACTICE_POPULATION = 8_000  # people registered with an average practice
+COMMUNITY_TRUST_POPULATION = 1_000_000  # community trusts serve "over a million" (same essay): a floor
 PCN_BAND = (30_000, 50_000)  # the PCN population band (Gowland, "What is a Primary Care Network for?")
 
 # NHS Digital, Patients Registered at a GP Practice, January 2021: 60,606,345 / 6,658 = 9,103.
@@ -77,8 +83,8 @@ def relationships(hospital_population: int, unit_population: int) -> float:
     """Number of general-practice units a hospital must deal with: R = H / U.
 
     H is the hospital's population, U the population of each unit it deals with (a practice,
-    a network, a federation). Gowland's numbers game ("Making general practice easy to do
-    business with"; "What is a Primary Care Network for?"):
+    a network, a federation). Gowland's numbers game, from "Making general practice easy to do
+    business with" (The General Practice Blog):
 
     >>> relationships(300_000, 8_000)          # one relationship per practice
     37.5
