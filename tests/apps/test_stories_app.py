@@ -3,8 +3,13 @@
 import base64
 import json
 import re
+from html import escape
 
+import pandas as pd
+
+from pcn_workbook import data
 from pcn_workbook.apps import stories as app_module
+from pcn_workbook.apps import story_card
 from pcn_workbook.apps.state import stories_from_query
 from pcn_workbook.models import stories
 
@@ -32,7 +37,9 @@ def test_ticking_a_problem_shows_matching_stories_with_figures():
     app.topics["ae_pressure"].value = True
     assert [m.story for m in app.found][:2] == ["larwood_bawtry", "haverstock"]
     assert "44%" in app.matches.value and "£440,000" in app.matches.value
-    assert "What is your story?" in app.matches.value  # every story shown carries its source
+    for m in app.found:  # every story shown carries its own source
+        row = app.by_story.loc[m.story]
+        assert escape(row.source_title) in app.matches.value and escape(row.source_author) in app.matches.value
     assert "A&amp;E pressure" in app.topics_chart.spec["description"] or "A&E pressure" in app.topics_chart.spec["description"]
     assert "tags=ae_pressure" in app.share_link.value
 
@@ -123,3 +130,59 @@ def test_state_round_trips():
     app = build("?tags=burnout,care_homes&scale=locality&story=winsford")
     state, problems = stories_from_query(app.state.to_query(), tuple(stories.TAGS), tuple(stories.SCALES))
     assert problems == [] and state == app.state
+
+
+# ---------------------------------------------------------------- the bank's cards (app and book)
+
+def test_the_app_shows_matches_with_the_one_card_renderer_the_book_uses():
+    app = build("?tags=ae_pressure,home_visits")
+    assert app.found
+    assert app.matches.value == "".join(
+        story_card.bank_story_html(app.by_story.loc[m.story], app.figures, m.reasons) for m in app.found)
+
+
+def test_every_bank_story_renders_as_a_card_with_its_parts_figures_and_source():
+    bank, figures = data.story_bank(), data.story_figures()
+    for _, row in bank.iterrows():
+        html = story_card.bank_story_html(row, figures)
+        assert html.startswith(f"<div class='pcn-story' data-story='{row.story}'>")
+        assert f"<h4>{escape(row.title)}</h4>" in html and "Why this one" not in html
+        for label, key in story_card.BANK_PARTS:
+            assert (f"<b>{label}:</b> {escape(row[key])}</p>" in html) == bool(row[key]), (row.story, key)
+        for _, figure in figures[figures.story == row.story].iterrows():
+            assert escape(story_card.figure_text(figure)) in html
+        assert f"Source: <i>{escape(row.source_title)}</i>, {escape(row.source_author)}." in html
+        if row.presented_by and row.presented_by != row.lead:
+            assert f"Told by: {escape(row.presented_by)}." in html
+        else:
+            assert "Told by" not in html
+
+
+def test_a_bank_card_escapes_whatever_the_dataset_holds_and_skips_empty_parts():
+    row = pd.Series({"story": "x' onmouseover='alert(1)", "title": SCRIPT, "place": "", "country": "", "period": "",
+                     "lead": "", "presented_by": "", "problem": SCRIPT, "what_changed": "", "outcome": "",
+                     "without_change": "", "source_title": "", "source_author": ""})
+    html = story_card.bank_story_html(row, None, reasons=[SCRIPT])
+    assert "<script>" not in html and "<img" not in html and "' onmouseover" not in html
+    assert "What changed" not in html and "Source: not recorded." in html and "Why this one: &lt;script&gt;" in html
+    assert "<small>" in html and "<p><small>.</small></p>" not in html
+
+
+def test_the_retold_real_case_meets_every_element_and_agrees_with_the_bank():
+    draft = app_module.WINSFORD
+    result = stories.check(draft)
+    assert result.score == result.total
+    row = data.story_bank().set_index("story").loc["winsford"]
+    assert row.lead in draft.protagonist and row.source_title == app_module.WINSFORD_SOURCE[0]
+    told = draft.text()
+    figures = data.story_figures().query("story == 'winsford'")
+    assert all(f"{v:.0f}%" in told for v in figures.query("unit == 'percent'").value)
+    assert f"{int(row.practices)}" == "5" and "five practices" in told
+    assert ",." not in told and ",." not in app_module.EXAMPLE.text()
+
+
+def test_the_app_offers_both_worked_examples():
+    app = build()
+    example = next(c for c in app.children if getattr(c, "titles", None))
+    assert example.titles == ("A worked example (fictional)", "A real case retold: Winsford")
+    assert "Judi Price" in example.children[1].value and "Primary Care Commissioning" in example.children[1].value

@@ -6,11 +6,13 @@ Generators live here rather than in strategies.py: they are only used by this mo
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as hs
 
+from pcn_workbook.apps import story_card
 from pcn_workbook.models import stories as st
 from strategies import PROPERTY
 
@@ -19,7 +21,7 @@ from strategies import PROPERTY
 any_text = hs.one_of(
     hs.text(max_size=60),
     hs.text(hs.characters(codec="utf-8"), max_size=400),
-    hs.text(hs.sampled_from("ab \n\t\x00\x1b\u200b\u2028é字😀#-*>.?'"), max_size=3 * st.MAX_FIELD_CHARS),
+    hs.text(hs.sampled_from("ab \n\t\x00\x1b\u200b\u2028é字😀#-*>.?',;:\u2014"), max_size=3 * st.MAX_FIELD_CHARS),
     hs.integers(0, 4 * st.MAX_FIELD_CHARS).map(lambda n: "word " * (n // 5)),
 )
 drafts = hs.builds(st.Draft, **{name: any_text for name in st.FIELDS})
@@ -95,6 +97,34 @@ def test_card_never_raises_and_has_one_line_per_check(draft):
     lines = card.splitlines()
     assert sum(line.startswith("- [x] ") for line in lines) == result.score
     assert sum(line.startswith("- [ ] ") for line in lines) == result.total - result.score
+
+
+@PROPERTY
+@given(drafts)
+def test_the_story_as_told_keeps_every_word_in_order_and_never_doubles_punctuation(draft):
+    told = draft.text()
+    d = st.Draft.from_dict(dataclasses.asdict(draft))
+    parts = [d.when, d.where, d.protagonist, d.predicament, d.action, d.ending, d.otherwise, d.invitation]
+    assert [w.lower() for w in st.words(told)] == [w.lower() for p in parts for w in st.words(p)]
+    if not any(re.search(r"[,;:][\s]*\.", p) for p in parts):  # "Dr Ahmed,." never comes from the joins
+        assert not re.search(r"[,;:]\s*\.", told)
+    assert told == told.strip()
+
+
+# ---------------------------------------------------------------- the bank's cards
+
+CARD_TAGS = re.compile(r"</?(?:div|h4|p|small|b|i|ul|li)(?: class='pcn-story' data-story='[^'<>]*')?>")
+BANK_TEXT = ("story", "title", "place", "country", "period", "lead", "presented_by", "problem", "what_changed",
+             "outcome", "without_change", "source_title", "source_author")
+
+
+@PROPERTY
+@given(hs.fixed_dictionaries({k: any_text for k in BANK_TEXT}), hs.lists(any_text, max_size=3))
+def test_a_bank_card_carries_no_markup_but_its_own(row, reasons):
+    html = story_card.bank_story_html(pd.Series(row), None, reasons)
+    assert html.startswith("<div class='pcn-story'") and html.endswith("</div>")
+    rest = CARD_TAGS.sub("", html)
+    assert "<" not in rest and ">" not in rest
 
 
 # ---------------------------------------------------------------- matching

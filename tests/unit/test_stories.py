@@ -68,6 +68,16 @@ def test_text_puts_date_and_place_first_and_leaves_the_change_out():
     assert st.Draft().text() == ""
 
 
+def test_a_part_ending_in_a_comma_or_dash_runs_on_into_the_next():
+    draft = st.Draft(protagonist="Dr Ahmed, a GP partner,", predicament="was seeing back pain all day",
+                     action="She hired a physiotherapist \u2014", ending="and waits fell;")
+    assert draft.text() == ("Dr Ahmed, a GP partner, was seeing back pain all day. "
+                            "She hired a physiotherapist \u2014 and waits fell.")
+    assert st.Draft(invitation="What if we tried it here,").text() == "What if we tried it here."
+    assert st.Draft(when=",", where="-").text() == ""  # stray punctuation is not a sentence
+    assert st.Draft(ending=" ,,; ").text() == ""
+
+
 # (field to replace, new text, element that must fail, words its feedback must contain)
 FAILURES = [
     ("change", "", "change", ["short phrase", "change"]),
@@ -259,7 +269,8 @@ def test_card_money_and_period():
     bank = data.story_bank().set_index("story", drop=False)
     card = st.story_card_markdown(GOOD, st.check(GOOD), bank.loc["larwood_bawtry"], data.story_figures())
     assert "£440,000: Less commissioning spend (six months compared with the previous year)" in card
-    assert "\u201cWhat is your story?\u201d, Ben Gowland." in card
+    row = bank.loc["larwood_bawtry"]
+    assert f"\u201c{row.source_title}\u201d, {row.source_author}." in card
 
 
 def test_card_keeps_the_writers_words_but_not_their_line_breaks():

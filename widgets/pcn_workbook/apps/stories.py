@@ -39,6 +39,40 @@ EXAMPLE = stories.Draft(
     otherwise="Without the shared post each practice would still be waiting for a physiotherapist it could not afford alone.",
     invitation="What if we tried the same here, starting with the practices in this room?",
 )
+# A real case retold in springboard form (the chapter's worked example). Every fact is from
+# Primary Care Commissioning, "Cheshire takes its own steps to primary care at scale" (8 May 2017),
+# told in the workbook's own words: Dr Judi Price, GP lead of the Winsford primary care home; five
+# practices; burnout, no district nurse seen, the lowest one-year cancer survival, integration
+# teams that only met; one team built on relationships; a children's emergency clinic at the end
+# of the day; MSK at 20% of appointments, so a physiotherapist could see them first (a post of
+# the acute trust's, managed by the locality); no merger and no large new structure; district
+# nurses now seen, small changes with a big difference, an agreement for community services
+# "set in stone". The
+# workbook adds: the year (Price spoke in 2017 of "two years ago"), the alternate ending (the
+# predicament, continued), the change idea and the invitation.
+WINSFORD = stories.Draft(
+    change="one team across our practices, with a physiotherapist as the first stop for muscle and joint "
+           "problems, and no merger",
+    when="About 2015",
+    where="in Winsford, Cheshire",
+    protagonist="Dr Judi Price, GP lead for the primary care home of Winsford's five practices,",
+    predicament="felt that primary care there was in a mess: GPs were burning out, the practices never saw a "
+                "district nurse, the area's one-year cancer survival was the lowest in the country, and the "
+                "integration teams seemed to do little but meet.",
+    action="The five practices set out to work as a single team, built on personal relationships with colleagues, "
+           "the district nurses among them. They started an emergency clinic for children at the end of each day. "
+           "And because musculoskeletal problems took 20% of their appointments, they saw that a physiotherapist "
+           "could see those patients first and free a lot of GP time, in a post employed by the acute trust but "
+           "managed locally. They chose not to merge or to build a large new structure.",
+    ending="By 2017 Price could report that the practices were now seeing district nurses, that small changes "
+           "such as the children's clinic had made a big difference, and that the primary care home had fixed "
+           "an agreement for community services in writing.",
+    otherwise="Without the change, GPs would still be burning out, the district nurses would still be strangers, "
+              "and integration would still be a meeting.",
+    invitation="What if we chose the problem that takes the biggest share of our appointments and gave it its "
+               "own first stop, here, without waiting for a merger?",
+)
+WINSFORD_SOURCE = ("Cheshire takes its own steps to primary care at scale", "Primary Care Commissioning (PCC)")
 
 
 class StoriesApp(w.VBox):
@@ -81,14 +115,18 @@ class StoriesApp(w.VBox):
         self.downloads = w.HTML().add_class("pcn-downloads")
         self.store = SessionText(key="stories-draft")
         self.store.observe(self._restore, "restored")
+        retold = (f"<p><i>A real case in the workbook's own words; the year, the alternate ending and the "
+                  f"invitation are the workbook's additions. Source: {escape(WINSFORD_SOURCE[0])}, "
+                  f"{escape(WINSFORD_SOURCE[1])}.</i></p><p>{escape(WINSFORD.text())}</p>")
         example = w.Accordion([w.HTML(f"<p><i>Written for this workbook; the practice and people are made up.</i></p>"
-                                      f"<p>{escape(EXAMPLE.text())}</p>")], titles=("A worked example (fictional)",))
+                                      f"<p>{escape(EXAMPLE.text())}</p>"), w.HTML(retold)],
+                              titles=("A worked example (fictional)", "A real case retold: Winsford"))
         example.selected_index = None
 
         self.children = [
             page.header(TITLE, "Leading at scale is persuasion. Stephen Denning's <i>springboard story</i> tells of a "
                         "change that already worked for people like your listeners, so that they imagine doing it "
-                        "themselves. Stories from Ben Gowland's essays and the other sources in the references."),
+                        "themselves. Each story in the bank comes from one of the workbook's sources and names it."),
             self.message,
             w.HTML("<h3>1. What problem are you trying to solve?</h3>"),
             w.GridBox(list(self.topics.values()), layout=w.Layout(grid_template_columns="repeat(3, 340px)")),
@@ -175,20 +213,8 @@ class StoriesApp(w.VBox):
         self._show_messages()
 
     def _story_html(self, found: stories.StoryMatch) -> str:
-        row = self.by_story.loc[found.story]
-        figures = self.figures[self.figures.story == found.story]
-        facts = "".join(f"<li>{escape(stories.figure_text(r))}</li>" for _, r in figures.iterrows())
-        where = ", ".join(escape(x) for x in (row.place, row.country, row.period) if x)
-        lead = f" Lead: {escape(row.lead)}." if row.lead else ""
-        parts = [f"<h4>{escape(row.title)}</h4><p><small>{where}.{lead} Why this one: {escape('; '.join(found.reasons))}.</small></p>"]
-        for label, key in (("The problem", "problem"), ("What changed", "what_changed"), ("What happened", "outcome"),
-                           ("Without the change", "without_change")):
-            if row[key]:
-                parts.append(f"<p><b>{label}:</b> {escape(row[key])}</p>")
-        if facts:
-            parts.append(f"<ul>{facts}</ul>")
-        parts.append(f"<p><small>Source: {escape(row.source_title)}, {escape(row.source_author)}.</small></p>")
-        return f"<div class='pcn-story' data-story='{escape(found.story)}'>{''.join(parts)}</div>"
+        """A matched story's card: the same renderer as the book's story bank."""
+        return story_card.bank_story_html(self.by_story.loc[found.story], self.figures, found.reasons)
 
     def _refresh_draft(self, change=None) -> None:
         if self._quiet:

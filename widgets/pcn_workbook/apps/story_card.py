@@ -1,8 +1,10 @@
-"""A printable story card in three forms: a standalone HTML page, an SVG picture, and PNG/PDF made
-from the SVG with vl-convert (imported only when someone exports, since it costs ~100 MB).
+"""Story cards. A bank story's card (``bank_story_html``), the one renderer shared by the app's
+matches and the book's story bank; and the learner's printable card in three forms: a standalone
+HTML page, an SVG picture, and PNG/PDF made from the SVG with vl-convert (imported only when
+someone exports, since it costs ~100 MB).
 
-A card is a title plus sections of (heading, text). Every piece of text is escaped here, whatever
-the learner typed, so a card can never carry markup or script.
+A printable card is a title plus sections of (heading, text). Every piece of text is escaped
+here, whatever the learner typed or a dataset holds, so a card can never carry markup or script.
 """
 
 from __future__ import annotations
@@ -12,9 +14,45 @@ import textwrap
 from collections.abc import Sequence
 from html import escape
 
+import pandas as pd
+
+from ..models.stories import figure_text
+
 Section = tuple[str, str]
+# The bank's columns a card shows, in reading order, with the heading each gets.
+BANK_PARTS = (("The problem", "problem"), ("What changed", "what_changed"), ("What happened", "outcome"),
+              ("Without the change", "without_change"))
 WIDTH, MARGIN, WRAP = 880, 40, 84  # px, px, characters per line at 17 px
 LINE, HEADING_GAP = 24, 34
+
+
+def _cell(row, key: str) -> str:
+    value = row.get(key, "") if hasattr(row, "get") else ""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def bank_story_html(row, figures: pd.DataFrame | None = None, reasons: Sequence[str] = ()) -> str:
+    """One story of ``datasets/story_bank.csv`` as a card: title; place, period, lead and who
+    told the case in the source (when not the lead); why it matched (when ``reasons`` are given);
+    the problem, what changed, what happened and the ending without the change (each only when
+    the bank has it); the story's figures from ``story_figures``; and its source line. ``row`` is
+    a bank row (a Series or a dict). The app's matches and the book's story bank both use it."""
+    story = _cell(row, "story")
+    where = ", ".join(escape(x) for x in (_cell(row, k) for k in ("place", "country", "period")) if x)
+    lead, told = escape(_cell(row, "lead")), escape(_cell(row, "presented_by"))
+    about = " ".join(part for part in (f"{where}." if where else "", f"Lead: {lead}." if lead else "",
+                                       f"Told by: {told}." if told and told != lead else "",
+                                       f"Why this one: {escape('; '.join(reasons))}." if reasons else "") if part)
+    parts = [f"<h4>{escape(_cell(row, 'title'))}</h4>"] + ([f"<p><small>{about}</small></p>"] if about else [])
+    parts += [f"<p><b>{label}:</b> {escape(_cell(row, key))}</p>" for label, key in BANK_PARTS if _cell(row, key)]
+    if figures is not None and len(figures) and "story" in figures.columns:
+        own = figures[figures["story"] == story]
+        if len(own):
+            parts.append("<ul>" + "".join(f"<li>{escape(figure_text(r))}</li>" for _, r in own.iterrows()) + "</ul>")
+    title, author = escape(_cell(row, "source_title")), escape(_cell(row, "source_author"))
+    source = ", ".join(x for x in (f"<i>{title}</i>" if title else "", author) if x) or "not recorded"
+    parts.append(f"<p><small>Source: {source}.</small></p>")
+    return f"<div class='pcn-story' data-story='{escape(story)}'>{''.join(parts)}</div>"
 
 
 def card_html(title: str, sections: Sequence[Section], footer: str) -> str:

@@ -8,8 +8,9 @@ Sources:
   ends authentically well, and leaves listeners to imagine the alternate ending (what would have
   happened without the change) and their own version ("what if we did this here?").
 * Ben Gowland, "What is your story?", The General Practice Blog (Ockham Healthcare): leading
-  general practice at scale is persuasion; stories of similar GPs who changed and gained move
-  people more than analysis does.
+  general practice at scale is persuasion. Leadership sets a group's goals and wins agreement on
+  them (management delivers them); a story does not replace analysis, it helps listeners imagine
+  the change. The best springboard is a change that worked for a similar group of GPs or practices.
 
 Assumptions (ours, numbered so the chapter can point at them):
 
@@ -120,6 +121,8 @@ CONDITIONAL = re.compile(r"\b(?:would|wouldn't|without|otherwise|instead|unless|
                          r"might\s+have)\b", re.IGNORECASE)
 INVITATION = re.compile(r"\b(?:we|our|us|here|imagine|what\s+if|let['’]s|let\s+us)\b", re.IGNORECASE)
 OPENING_PREPOSITIONS = frozenset({"In", "At", "On", "Across", "From"})
+RUNS_ON = ",;:\u2014\u2013-"  # a part ending in one of these runs on into the next part of the story
+TRAILING_RUN_ON = re.compile(r"[\s,;:\u2014\u2013-]+$")
 BLOCK_START = re.compile(r"^(?:[#>+*-]|[0-9]+[.)])")  # would start a heading, quote or list in Markdown
 
 
@@ -145,11 +148,21 @@ class Draft:
 
     def text(self) -> str:
         """The story as told: date and place, protagonist, predicament, action, ending, the
-        alternate ending and the invitation. The change idea is the teller's aim, kept apart."""
+        alternate ending and the invitation. The change idea is the teller's aim, kept apart.
+
+        Each part ends a sentence, except one that ends in a comma, semicolon, colon or dash,
+        which runs on into the next part ("Dr Ahmed, a GP partner," + "was seeing ...") when that
+        part starts with a letter or digit.
+
+        >>> Draft(protagonist="Dr Ahmed, a GP partner,", predicament="was swamped").text()
+        'Dr Ahmed, a GP partner, was swamped.'
+        """
         d = _clean(self)
         opener = _opening(d.when, d.where)
         parts = [opener] + [d.protagonist, d.predicament, d.action, d.ending, d.otherwise, d.invitation]
-        return " ".join(_sentence(p) for p in parts if p.strip())
+        kept = [p.strip() for p in parts if _has_words(p)]  # stray punctuation is no part of a story
+        runs_on = [p[-1] in RUNS_ON and nxt[0].isalnum() for p, nxt in zip(kept, kept[1:])] + [False]
+        return " ".join(p if on else _sentence(p) for p, on in zip(kept, runs_on))
 
     @classmethod
     def from_dict(cls, values: Mapping) -> Draft:
@@ -172,14 +185,22 @@ def _clean(draft: Draft) -> Draft:
 
 
 def _sentence(part: str) -> str:
-    part = part.strip()
+    """A part as a finished sentence: a trailing comma or dash is dropped, a full stop added; a
+    part with no letter or digit in it (stray punctuation) is dropped."""
+    part = TRAILING_RUN_ON.sub("", part.strip())
+    if not _has_words(part):
+        return ""
     return part if part[-1] in ".!?…" else part + "."
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 def _opening(when: str, where: str) -> str:
     when, where = when.strip(), where.strip()
-    if not (when and where):
-        return when or where
+    if not (_has_words(when) and _has_words(where)):
+        return when if _has_words(when) else where if _has_words(where) else ""
     first = where.split(maxsplit=1)[0]
     if first in OPENING_PREPOSITIONS:
         where = first.lower() + where[len(first):]
