@@ -46,6 +46,7 @@ SELECTORS = {
     "02_autonomy_paradox.ipynb": (".pcn-tolerance", ".pcn-paradox-chart", ".pcn-narrative"),
     "03_scale_choices.ipynb": (".pcn-band", ".pcn-networks-chart", ".pcn-narrative"),
     "04_trust.ipynb": (".pcn-noise", ".pcn-match-chart", ".pcn-narrative", "?step=noise&a=tit_for_tat&b=tit_for_tat"),
+    "04b_deciding_together.ipynb": (".pcn-people", ".pcn-representation-chart", ".pcn-narrative", "?step=representation"),
     # typing into the form: the 'slider' is a text box and each press types a letter
     "05_springboard_stories.ipynb": (".pcn-field-predicament textarea", ".pcn-topics-chart", ".pcn-story-preview",
                                      "?tags=ae_pressure"),
@@ -82,7 +83,7 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def find_apps(notebooks: Path, only: list[str]) -> list[App]:
-    chapters = sorted(notebooks.glob("[0-9][0-9]_*.ipynb"))
+    chapters = sorted(notebooks.glob("[0-9][0-9]*_*.ipynb"))  # 04b_deciding_together too
     apps = []
     for notebook in [BASELINE, *chapters]:
         if only and notebook.stem not in only and notebook != BASELINE:

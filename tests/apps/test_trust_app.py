@@ -12,6 +12,12 @@ def build(query=""):
     return app_module.build(query)
 
 
+def predicted(app, name):
+    """Skip the step's one-click prediction, so its chart is shown."""
+    app.predictions[name].skip.click()
+    return app
+
+
 def test_opens_on_the_hook_and_steps_forward_and_back():
     app = build()
     assert app.step.value == "hook" and app.back.disabled and not app.next.disabled
@@ -64,7 +70,7 @@ def test_match_step_ignores_noise():
 
 
 def test_tournament_follows_the_mix():
-    app = build("?step=tournament")
+    app = predicted(build("?step=tournament"), "tournament")
     before = app.charts["tournament"].spec["datasets"]
     for key, slider in app.mix.items():
         slider.value = 0
@@ -76,7 +82,7 @@ def test_tournament_follows_the_mix():
 
 
 def test_empty_room_gets_a_message_not_a_crash():
-    app = build("?step=tournament")
+    app = predicted(build("?step=tournament"), "tournament")
     for slider in app.mix.values():
         slider.value = 0
     assert app.message.value  # the model's plain reason, escaped
@@ -84,7 +90,7 @@ def test_empty_room_gets_a_message_not_a_crash():
 
 
 def test_evolution_generations_set_the_chart_length():
-    app = build("?step=evolution&generations=7")
+    app = predicted(build("?step=evolution&generations=7"), "evolution")
     assert len(app.last_evolution.counts) == 8
     app.generations.value = 12
     assert len(app.last_evolution.counts) == 13
@@ -99,22 +105,74 @@ def test_communication_effort_moves_the_marker_and_cuts_noise():
     assert f"{trust.effective_noise(0.2, 0.5):.1%}" in app.narrative.value
 
 
-def test_decisions_horizon_follows_meetings():
-    app = build("?step=decisions&meetings=10")
-    rows = app.charts["decisions"].spec["datasets"]["decisions"]
-    assert max(r["meeting"] for r in rows) == 10
-    app.meetings.value = 30
-    rows = app.charts["decisions"].spec["datasets"]["decisions"]
-    assert max(r["meeting"] for r in rows) == 30
-    assert "After 30 meetings" in app.narrative.value
+def test_thread_step_follows_the_links_and_the_effort():
+    app = build("?step=thread&links=3&link_noise=0.05")
+    rows = app.charts["thread"].spec["datasets"]["thread"]
+    assert {r["line"] for r in rows} == {"No extra effort"}
+    misread = trust.thread_noise(0.05, 3)  # (1 - 0.9 ** 3) / 2, worked by the model's own formula
+    assert f"<b>{misread:.1%}</b>" in app.narrative.value
+    app.links.value = 1
+    assert "<b>5.0%</b>" in app.narrative.value  # one link is the link's own rate
+    assert app.charts["thread"].spec["datasets"]["chosen"] == [{"links": 1}]
+    app.effort.value = 0.5
+    rows = app.charts["thread"].spec["datasets"]["thread"]
+    assert {r["line"] for r in rows} == {"No extra effort", "At your effort"}
+    mine = [r for r in rows if r["line"] == "At your effort"]
+    plain = [r for r in rows if r["line"] == "No extra effort"]
+    assert all(m["noise"] < p["noise"] for m, p in zip(mine, plain))
+    assert "links=1" in app.share_link.value and "effort=0.5" in app.share_link.value
 
 
-@pytest.mark.parametrize("p_yes, pcns", [(0.3, 6), (0.1, 10), (0.5, 1)])
-def test_access_step_reports_the_chance_of_a_yes(p_yes, pcns):
-    app = build(f"?step=access&p_yes={p_yes}&pcns={pcns}")
-    shopping = 1 - (1 - p_yes) ** pcns  # worked independently of the model
-    assert f"<b>{shopping:.0%}</b>" in app.narrative.value
-    assert len(app.charts["access"].spec["datasets"]["asks"]) == pcns
+def test_the_room_waits_for_a_prediction_and_then_judges_it():
+    app = build("?step=tournament")
+    guess = app.predictions["tournament"]
+    assert app.gates["tournament"].layout.display == "none"
+    assert "prediction" in app.narrative.value and not hasattr(app, "last_tournament")
+    labels = [b.description for b in guess.buttons.children]
+    assert labels[:-1] == [trust.STRATEGIES[k].name for k in app._mix()] and labels[-1] == "Just show me"
+    hoard = next(b for b in guess.buttons.children if b.description == "Always hoard")
+    hoard.click()
+    assert app.gates["tournament"].layout.display == ""
+    assert "You predicted <b>Always hoard</b>. Not this time." in app.narrative.value
+    assert app.last_tournament.by_strategy()[0]["strategy"] != "always_hoard"
+    app.rounds.value = 5  # once predicted, the room reacts at once
+    assert app.last_tournament.rounds == 5
+
+
+def test_evolution_prediction_can_be_skipped_and_counts_several_survivors():
+    app = build("?step=evolution&generations=3")
+    options = [b.description for b in app.predictions["evolution"].buttons.children]
+    assert "Several habits survive" in options
+    app.predictions["evolution"].skip.click()
+    assert len(app.last_evolution.counts) == 4 and "You predicted" not in app.narrative.value
+
+
+def test_the_sandbox_shows_the_room_and_evolution_without_asking():
+    app = build("?step=sandbox")
+    assert app.last_tournament and app.last_evolution
+    assert all(p.choice is None for p in app.predictions.values())
+
+
+@pytest.mark.parametrize("step", ["decisions", "access"])
+def test_old_links_to_moved_steps_point_to_deciding_together(step):
+    query = f"?step={step}&practices=12&p_yes=0.4&noise=0.1&workshop=ABC123"
+    app = app_module.TrustApp(*trust_from_query(f"step={step}&practices=12&p_yes=0.4&noise=0.1",
+                                                tuple(trust.STRATEGIES)), moved=step, moved_query=query)
+    assert "04b_deciding_together.ipynb?step=" + step in app.moved.value
+    assert "practices=12&amp;p_yes=0.4&amp;noise=0.1&amp;workshop=ABC123" in app.moved.value
+    assert app.message.value == ""  # the moved settings are read by the new app, not warned about here
+    assert app.step.value == "hook" and app.noise.value == 0.1
+
+
+def test_build_passes_the_moved_step_on():
+    app = build("?step=access&pcns=4")
+    assert "Deciding together" in app.moved.value and "pcns=4" in app.moved.value
+    assert build("?step=noise").moved.value == ""
+
+
+def test_old_deciding_settings_on_a_trust_link_are_accepted_quietly():
+    app = build("?step=noise&practices=12&meetings=30&rogue_step=0.2&consensus_meetings=3&p_yes=0.5&pcns=8&seed=3")
+    assert app.message.value == "" and app.step.value == "noise" and app.seed == 3
 
 
 def test_sandbox_payoffs_change_results_and_warn_when_no_dilemma():

@@ -52,9 +52,12 @@ def test_rounds_slider_redraws_the_match(tab, voila_server):
     tab.assert_clean()
 
 
-def test_evolution_step_draws_and_reacts(tab, voila_server):
-    open_app(tab, voila_server, "?step=evolution&generations=10", ".pcn-evolution-chart")
+def test_evolution_waits_for_a_prediction_then_draws_and_reacts(tab, voila_server):
+    open_app(tab, voila_server, "?step=evolution&generations=10", ".pcn-predict-evolution")
+    assert tab.page.locator(".pcn-evolution-chart").count() == 0  # nothing is shown before the guess
+    tab.page.get_by_role("button", name="Tit for tat", exact=True).click()
     svg = tab.wait_for_chart(".pcn-evolution-chart")
+    assert "You predicted" in tab.page.inner_text(NARRATIVE)
     text = tab.page.inner_text(NARRATIVE)
     tab.press_on(".pcn-generations .noUi-handle", "ArrowRight")
     assert tab.wait_for_svg_change(".pcn-evolution-chart", svg) != svg
@@ -68,4 +71,15 @@ def test_bad_link_gets_a_message_not_a_traceback(tab, voila_server):
     message = tab.page.inner_text(MESSAGE)
     assert "nowhere" in message and "noise" in message
     assert "Traceback" not in tab.page.inner_text("body")
+    tab.assert_clean()
+
+
+def test_the_golden_thread_step_answers_its_sliders(tab, voila_server):
+    open_app(tab, voila_server, "?step=thread&links=2", ".pcn-thread-chart")
+    svg = tab.wait_for_chart(".pcn-thread-chart")
+    text = tab.page.inner_text(NARRATIVE)
+    assert "2 link(s)" in text
+    tab.press_on(".pcn-links .noUi-handle", "ArrowRight")
+    assert "3 link(s)" in tab.wait_for_text_change(NARRATIVE, text)
+    assert tab.wait_for_svg_change(".pcn-thread-chart", svg) != svg
     tab.assert_clean()

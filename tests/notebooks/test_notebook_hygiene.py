@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))  # 04b_... too
 ALL = CHAPTERS + [ROOT / "benchmarks" / "baseline.ipynb"]
 
 
@@ -48,3 +48,41 @@ def test_chapter_is_in_the_book_and_the_gallery(path):
     meta = json.loads(path.read_text())["metadata"]
     assert meta["pcn"]["description"]
     assert "".join(cells(path)[0]["source"]).startswith("# ")
+
+
+# What a workshop install has (pyproject's base dependencies, as import names) besides the standard
+# library: Voila runs every cell of a chapter, so a story cell importing a book-only package (myst_nb,
+# sphinx, ...) would break the live app for a facilitator who ran `make workshop` only.
+WORKSHOP_IMPORTS = {"pcn_workbook", "IPython", "altair", "anywidget", "ipywidgets", "numpy", "pandas",
+                    "pandera", "platformdirs", "psutil", "segno", "sqlalchemy", "vl_convert"}
+
+
+def _base_dependencies() -> set[str]:
+    import tomllib
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    import re
+    return {re.split(r"[<>=\[ ]", d, maxsplit=1)[0].lower() for d in deps}
+
+
+def test_workshop_imports_are_base_dependencies():
+    names = {"vl_convert": "vl-convert-python", "IPython": "ipywidgets", "pcn_workbook": "voila"}
+    for module in WORKSHOP_IMPORTS:
+        assert names.get(module, module).lower() in _base_dependencies(), module
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_cells_import_only_what_a_workshop_install_has(path):
+    import ast
+    import sys
+    found = set()
+    for cell in cells(path):
+        if cell["cell_type"] != "code":
+            continue
+        source = "\n".join(l for l in "".join(cell["source"]).splitlines() if not l.lstrip().startswith(("%", "!")))
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                found.add(node.module.split(".")[0])
+    outside = {m for m in found if m not in WORKSHOP_IMPORTS and m not in sys.stdlib_module_names}
+    assert not outside, f"{path.name} imports {sorted(outside)}, which `make workshop` does not install"

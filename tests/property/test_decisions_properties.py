@@ -215,3 +215,21 @@ def test_shopping_around_never_yields_fewer_yeses_than_one_pcn(p, n, gate):
         assert c.extra_yes >= -1e-15
     assert 1.0 - 1e-12 <= c.expected_asks <= n + 1e-12
     assert c.summary()
+
+
+@PROPERTY
+@given(probabilities, st.integers(1, 30), st.data(), st.one_of(st.none(), probabilities))
+def test_every_pcn_that_skips_the_door_gives_the_system_another_chance(p, n, data, gate):
+    """Assumption 10: the door's yes never falls as PCNs leave it, lies between the door alone and
+    the door plus all n PCNs, and with no PCN committed it is shopping around."""
+    c = data.draw(st.integers(1, n))
+    g = p if gate is None else gate
+    fewer = dc.door_yes(p, n, committed=c - 1, gate_yes=gate)
+    here = dc.door_yes(p, n, committed=c, gate_yes=gate)
+    if c - 1 > 0:
+        assert fewer >= here - 1e-12
+    assert g - 1e-12 <= here <= 1 - (1 - g) * (1 - p) ** n + 1e-12
+    assert dc.door_yes(p, n, committed=0) == dc.first_yes_probability(p, n)
+    assert dc.door_yes(p, n, committed=n, gate_yes=gate) == g
+    if gate is None:  # a door that decides like a PCN: each leak is exactly one more ask
+        assert math.isclose(here, dc.first_yes_probability(p, n - c + 1), abs_tol=1e-12)

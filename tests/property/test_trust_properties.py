@@ -135,3 +135,45 @@ def test_evolution_keeps_the_population_size_and_the_keys(mix, generations, n, n
 def test_more_effort_never_means_more_mistakes(noise, e1, e2):
     lo, hi = sorted((e1, e2))
     assert 0 <= tr.effective_noise(noise, hi) <= tr.effective_noise(noise, lo) <= noise
+
+
+# --- the golden thread ---------------------------------------------------------------------------
+
+link_noises = st.one_of(st.just(0.0), st.floats(0.0, 0.5, allow_nan=False))
+link_counts = st.integers(1, tr.MAX_LINKS)
+
+
+@PROPERTY
+@given(link_noises, link_counts)
+def test_relay_noise_is_the_chance_of_an_odd_number_of_flips(m, k):
+    """Worked out independently: sum over odd j of C(k, j) m^j (1-m)^(k-j), and (1 - (1-2m)^k) / 2."""
+    odd = math.fsum(math.comb(k, j) * m ** j * (1 - m) ** (k - j) for j in range(1, k + 1, 2))
+    assert math.isclose(tr.relay_noise(m, k), odd, abs_tol=1e-12)
+    assert math.isclose(tr.relay_noise(m, k), (1 - (1 - 2 * m) ** k) / 2, abs_tol=1e-12)
+    assert 0.0 <= tr.relay_noise(m, k) <= 0.5 + 1e-12
+
+
+@PROPERTY
+@given(link_noises, link_counts, link_counts)
+def test_a_longer_chain_never_garbles_less(m, j, k):
+    lo, hi = sorted((j, k))
+    assert tr.relay_noise(m, lo) <= tr.relay_noise(m, hi) + 1e-12
+    assert tr.relay_noise(m, lo) >= m - 1e-12  # m is at most one half: more links, more misreads
+
+
+@PROPERTY
+@given(link_noises, link_counts, st.floats(0, 1), st.floats(0, 1))
+def test_effort_on_every_link_never_means_more_misreads(m, k, e1, e2):
+    lo, hi = sorted((e1, e2))
+    assert tr.thread_noise(m, k, hi) <= tr.thread_noise(m, k, lo) + 1e-12
+
+
+@EXPENSIVE
+@given(link_noises, st.integers(1, 3), st.integers(1, 12), st.lists(seeds, min_size=1, max_size=5))
+def test_golden_thread_rows_are_shares_and_repeat_exactly(m, links, n, chosen):
+    rows = tr.golden_thread(m, efforts=(0.0, 0.5), max_links=links, rounds=n, seeds=chosen)
+    assert len(rows) == 2 * links
+    assert all(0 <= r["backing"] <= 1 and 0 <= r["sharing"] <= 1 for r in rows)
+    assert rows == tr.golden_thread(m, efforts=(0.0, 0.5), max_links=links, rounds=n, seeds=chosen)
+    if m == 0:
+        assert all(r["backing"] == 1 for r in rows)

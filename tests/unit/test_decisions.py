@@ -371,3 +371,28 @@ def test_simulation_agrees_with_the_formula_and_is_seeded():
     assert abs(sim - exact) < 4 * math.sqrt(exact * (1 - exact) / n)
     assert sim == dc.simulate_first_yes(p, k, n, seed=1)
     assert dc.simulate_first_yes(p, 0, 10, seed=1) == 0.0
+
+
+# --- the door needs everyone to use it (assumption 10) -------------------------------------------
+
+def test_door_yes_worked_by_hand():
+    # 4 of 6 PCNs use the door (yes 0.3); after a no the system asks the other 2 in turn:
+    # 1 - 0.7 x 0.7 x 0.7 = 0.657
+    assert dc.door_yes(0.3, 6, committed=4) == pytest.approx(0.657)
+    assert dc.door_yes(0.3, 6) == 0.3 and dc.door_yes(0.3, 6, committed=6) == 0.3
+    assert dc.door_yes(0.3, 6, committed=0) == pytest.approx(dc.first_yes_probability(0.3, 6))
+    # a stricter door (yes 0.1) with one PCN still answering alone: 1 - 0.9 x 0.7 = 0.37
+    assert dc.door_yes(0.3, 6, committed=5, gate_yes=0.1) == pytest.approx(0.37)
+
+
+def test_compare_access_with_pcns_that_answer_directly():
+    c = dc.compare_access(0.3, 6, committed=4)
+    assert (c.committed, c.leaks) == (4, 2) and c.gatekeeper_yes == pytest.approx(0.657)
+    assert "4 of the 6 PCNs" in c.summary() and "2 that answer alone" in c.summary()
+    assert dc.compare_access(0.3, 6).leaks == 0
+
+
+@pytest.mark.parametrize("committed", [-1, 7, 2.5, True])
+def test_committed_must_be_a_count_of_the_pcns(committed):
+    with pytest.raises(dc.DecisionError, match="to the door"):
+        dc.door_yes(0.3, 6, committed=committed)

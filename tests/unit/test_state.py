@@ -8,7 +8,7 @@ from pcn_workbook.models.gainshare import RULES
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20)
 states = st.builds(
     AutonomyState,
-    scenario=st.sampled_from(["winsford_five", "single_accountant"]),
+    scenario=st.sampled_from(["five_practices", "single_accountant"]),
     tolerance=st.integers(0, 40).map(lambda q: q / 4),
     rule=st.sampled_from([r.key for r in RULES]),
     changes=st.none() | st.lists(st.from_regex(r"[a-z_]{1,15}", fullmatch=True), min_size=1, max_size=4, unique=True).map(tuple),
@@ -25,7 +25,14 @@ def test_every_state_round_trips(state):
 
 
 def test_defaults_give_a_short_link():
-    assert AutonomyState().to_query() == "scenario=winsford_five"
+    assert AutonomyState().to_query() == "scenario=five_practices"
+
+
+def test_links_to_the_old_winsford_key_still_work():
+    """The five-practice scenario was once keyed ``winsford_five``; old links read as the new key."""
+    state, problems = from_query("?scenario=winsford_five&tolerance=2")
+    assert state == AutonomyState(scenario="five_practices", tolerance=2.0) and problems == []
+    assert state.to_query() == "scenario=five_practices&tolerance=2"
 
 
 def test_bad_values_are_reported_not_raised():

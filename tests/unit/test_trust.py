@@ -403,3 +403,67 @@ def test_communication_curve_without_noise_or_cost():
     curve = tr.communication_curve(noise=0.0, cost=0.0, efforts=(0, 0.5, 1))
     assert [r["net"] for r in curve] == [2.0, 2.0, 2.0]
     assert tr.best_effort(curve)["effort"] == 0  # among equals, the least effort
+
+
+# --- the golden thread (illustrative) ------------------------------------------------------------
+
+def test_relay_noise_worked_by_hand():
+    # one link: its own rate; two: wrong at exactly one of them, 2 x 0.1 x 0.9 = 0.18;
+    # three: wrong at one or all three, 3 x 0.1 x 0.81 + 0.001 = 0.244
+    assert tr.relay_noise(0.1, 1) == 0.1
+    assert tr.relay_noise(0.1, 2) == pytest.approx(0.18)
+    assert tr.relay_noise(0.1, 3) == pytest.approx(0.244)
+    assert tr.relay_noise(0.0, 6) == 0.0 and tr.relay_noise(0.5, 4) == pytest.approx(0.5)
+
+
+def test_thread_noise_applies_the_effort_at_every_link():
+    # effort 0.5 leaves 0.05 x 0.25 = 0.0125 a link; two links: 2 x 0.0125 x 0.9875
+    assert tr.thread_noise(0.05, 2, 0.5) == pytest.approx(2 * 0.0125 * 0.9875)
+    assert tr.thread_noise(0.05, 3, 1.0) == 0.0
+
+
+def test_golden_thread_rows_and_their_order():
+    rows = tr.golden_thread(0.05, efforts=(0.0, 0.5), max_links=3, seeds=range(20))
+    assert [(r["effort"], r["links"]) for r in rows] == [(0.0, 1), (0.0, 2), (0.0, 3), (0.5, 1), (0.5, 2), (0.5, 3)]
+    for r in rows:
+        assert r["noise"] == pytest.approx(tr.thread_noise(0.05, r["links"], r["effort"]))
+        assert 0 <= r["backing"] <= 1 and 0 <= r["sharing"] <= 1
+
+
+def test_without_garbling_the_practice_always_backs_the_group():
+    rows = tr.golden_thread(0.0, efforts=(0.0,), seeds=range(3))
+    assert all(r["backing"] == 1.0 and r["sharing"] == 1.0 for r in rows)
+
+
+def test_backing_is_the_practices_own_share_moves():
+    # the practice is player B of the same seeded matches ``match`` plays
+    seeds = range(30)
+    [row] = tr.golden_thread(0.1, efforts=(0.0,), max_links=1, seeds=seeds)
+    by_hand = sum(sum(b == S for _, b in tr.match("tit_for_tat", "tit_for_tat", 10, 0.1, s).actions) for s in seeds)
+    assert row["backing"] == by_hand / (10 * len(seeds))
+
+
+def test_a_longer_thread_means_less_backing_and_effort_wins_it_back():
+    rows = {(r["effort"], r["links"]): r for r in tr.golden_thread(0.05, efforts=(0.0, 0.5))}
+    assert rows[(0.0, 1)]["backing"] > rows[(0.0, 3)]["backing"] > rows[(0.0, 6)]["backing"]
+    assert rows[(0.5, 3)]["backing"] > rows[(0.0, 3)]["backing"]
+
+
+def test_sharing_rate_is_the_mean_cooperation_of_the_matches():
+    seeds = range(50)
+    slow = statistics.fmean(tr.match("tit_for_two_tats", "grudger", 12, 0.07, s).cooperation for s in seeds)
+    assert tr.sharing_rate("tit_for_two_tats", "grudger", 12, 0.07, seeds) == pytest.approx(slow)
+
+
+@pytest.mark.parametrize("call,words", [
+    (lambda: tr.relay_noise(0.1, 0), "number of links"),
+    (lambda: tr.relay_noise(0.1, 7), "number of links"),
+    (lambda: tr.relay_noise(0.6, 2), "chance of a mistake"),
+    (lambda: tr.golden_thread(0.1, efforts=()), "effort"),
+    (lambda: tr.golden_thread(0.1, seeds=[]), "seed"),
+    (lambda: tr.golden_thread(0.1, group="boss"), "unknown strategy"),
+    (lambda: tr.sharing_rate("tit_for_tat", "tit_for_tat", seeds=[]), "seed"),
+])
+def test_bad_thread_arguments_get_plain_trust_errors(call, words):
+    with pytest.raises(tr.TrustError, match=words):
+        call()

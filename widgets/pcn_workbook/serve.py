@@ -40,10 +40,49 @@ CULL_INTERVAL_SECONDS = 60  # how often to look for such kernels
 # The only files Voila may serve from the notebooks folder (/voila/files/...): pictures in images/.
 FILE_ALLOWLIST = [r"images/[\w-]+\.(png|jpe?g|svg)"]
 FILE_DENYLIST = [r".*\.(ipynb|py)", r"(.*/)?\..*"]  # notebooks, code, hidden files
+# App steps that moved to another chapter: notebook -> (its moved steps, the notebook they are in
+# now). An old link to one (``/voila/render/04_trust.ipynb?step=decisions&...``) answers 302 with the
+# same query string at the new notebook, so shared links, printed handouts and workshop presets
+# keep working (the new app reads the old settings by the same names; apps/state.py).
+MOVED_STEPS = {"04_trust.ipynb": (("decisions", "access"), "04b_deciding_together.ipynb")}
 
 
 class ServeError(Exception):
     """A problem the person starting the server can fix (bad folder, missing template...)."""
+
+
+def moved_location(path: str, query: str) -> str | None:
+    """Where an app page's address now lives if it asks for a step that moved, else None.
+
+    The step is the last ``step=`` of the query (as the apps read it); the query is kept whole.
+
+    >>> moved_location("/voila/render/04_trust.ipynb", "step=decisions&practices=12&workshop=ABC")
+    '/voila/render/04b_deciding_together.ipynb?step=decisions&practices=12&workshop=ABC'
+    >>> moved_location("/pcn/voila/render/04_trust.ipynb", "step=noise") is None
+    True
+    """
+    from urllib.parse import parse_qsl
+
+    head, slash, name = path.rpartition("/")
+    if name not in MOVED_STEPS or not head.endswith("/voila/render"):
+        return None
+    steps, target = MOVED_STEPS[name]
+    asked = [v.strip() for k, v in parse_qsl(query, keep_blank_values=True) if k == "step"]
+    if not asked or asked[-1] not in steps:
+        return None
+    return f"{head}{slash}{target}" + (f"?{query}" if query else "")
+
+
+class MovedStepRedirect:
+    """Mixed in first into Voila's app page handler: a link to a moved step gets a 302 before any
+    kernel is taken or any room place counted."""
+
+    async def prepare(self) -> None:
+        target = moved_location(self.request.path, self.request.query)
+        if target is not None:
+            self.redirect(target, permanent=False)  # 302: the old chapter still exists
+            return None
+        return await super().prepare()
 
 
 @dataclass(frozen=True)
@@ -265,7 +304,10 @@ def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
                 self.set_nodelay(True)
             return await super().open(kernel_id)
 
-    class RoomPage(door.RoomPageMixin, TornadoVoilaHandler):
+    class Page(MovedStepRedirect, TornadoVoilaHandler):
+        pass
+
+    class RoomPage(MovedStepRedirect, door.RoomPageMixin, TornadoVoilaHandler):
         pass
 
     waiting: dict[str, asyncio.Event] = {}  # pooled kernel id -> set once it waits for its page
@@ -356,7 +398,8 @@ def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
             routes = [(prefix + pattern, handler, kwargs) for pattern, handler, kwargs in
                       web.handlers(workshop_store.open_store, link_base=link_base,
                                    token=plan.token if plan is not None else "")]
-            swap = {VoilaKernelWebsocketHandler: KernelSocket, RequestInfoSocketHandler: RequestInfoSocket}
+            swap = {VoilaKernelWebsocketHandler: KernelSocket, RequestInfoSocketHandler: RequestInfoSocket,
+                    TornadoVoilaHandler: Page}
             if plan is not None:
                 swap[TornadoVoilaHandler] = RoomPage
             return routes + [

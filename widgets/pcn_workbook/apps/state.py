@@ -13,11 +13,14 @@ from urllib.parse import parse_qsl, urlencode
 from ..models.gainshare import LIST_SIZE_RANGE, RULES, TOLERANCE_RANGE
 
 MAX_QUERY = 4_000  # characters; longer links are cut before parsing
+# Scenario keys that were renamed, so old links keep working: the five-practice case was called
+# "winsford_five" while it used the real list sizes of the practices in Winsford (CW7).
+RENAMED_SCENARIOS = {"winsford_five": "five_practices"}
 
 
 @dataclass(frozen=True)
 class AutonomyState:
-    scenario: str = "winsford_five"
+    scenario: str = "five_practices"
     tolerance: float = 1.0  # GBP per patient per year
     rule: str = "shapley"
     changes: tuple[str, ...] | None = None  # None: every change in the scenario
@@ -46,7 +49,7 @@ def from_query(query: str) -> tuple[AutonomyState, list[str]]:
     sizes: dict[str, int] = {}
     for key, raw, value in _pairs(query, problems):
         if key == "scenario":
-            state = replace(state, scenario=value)
+            state = replace(state, scenario=RENAMED_SCENARIOS.get(value, value))
         elif key == "tolerance":
             tau = _bounded(key, raw, *TOLERANCE_RANGE, problems, unit=" of pounds per patient")
             if tau is not None:
@@ -146,15 +149,18 @@ def scale_from_query(query: str) -> tuple[ScaleState, list[str]]:
 
 # ------------------------------------------------------------------ the trust chapter
 
-TRUST_STEPS = ("hook", "strategies", "match", "noise", "tournament", "evolution", "communication",
-               "decisions", "access", "sandbox")
+TRUST_STEPS = ("hook", "strategies", "match", "noise", "tournament", "evolution", "communication", "thread",
+               "sandbox")
+# Steps that moved to the chapter "Deciding together" (notebooks/04b_deciding_together.ipynb), with
+# their settings (DECIDING_LIMITS). serve.py redirects old links to them; the trust app, opened some
+# other way, shows a link instead (``moved_step``).
+MOVED_STEPS = ("decisions", "access")
 # name -> (kind, low, high) for numbers; every numeric setting of the trust app is bounded here.
 TRUST_LIMITS: dict[str, tuple[type, float, float]] = {
     "rounds": (int, 1, 50), "noise": (float, 0.0, 0.5), "seed": (int, 0, 10_000),
     "both_share": (float, -5, 5), "sucker": (float, -5, 5), "temptation": (float, -5, 5), "both_hoard": (float, -5, 5),
     "generations": (int, 1, 50), "replace": (int, 1, 10), "effort": (float, 0.0, 1.0), "cost": (float, 0.0, 3.0),
-    "practices": (int, 3, 30), "meetings": (int, 4, 100), "rogue_step": (float, 0.0, 0.5),
-    "consensus_meetings": (int, 1, 4), "p_yes": (float, 0.0, 1.0), "pcns": (int, 1, 20),
+    "links": (int, 1, 6), "link_noise": (float, 0.0, 0.25),
 }
 MIX_LIMIT = 15  # players of one strategy in the tournament and the evolving network
 
@@ -177,12 +183,8 @@ class TrustState:
     replace: int = 5  # Case replaces the bottom five with copies of the top five
     effort: float = 0.0
     cost: float | None = None  # None: the model's default cost of communicating
-    practices: int = 8
-    meetings: int = 48  # long enough for consensus to overtake with the other defaults
-    rogue_step: float = 0.10
-    consensus_meetings: int = 2
-    p_yes: float = 0.3
-    pcns: int = 6
+    links: int = 3  # the golden thread: group -> PCN -> practice manager -> practice
+    link_noise: float = 0.05  # chance a message goes astray at each link
 
     def to_query(self) -> str:
         default = TrustState()
@@ -205,7 +207,7 @@ def trust_from_query(query: str, strategies: tuple[str, ...]) -> tuple[TrustStat
         if key == "step":
             if value in TRUST_STEPS:
                 values["step"] = value
-            else:
+            elif value not in MOVED_STEPS:  # a moved step: the app points to its new chapter
                 problems.append(f"Ignored step '{_short(raw)}': choose one of {', '.join(TRUST_STEPS)}.")
         elif key in ("a", "b"):
             if value in strategies:
@@ -223,6 +225,8 @@ def trust_from_query(query: str, strategies: tuple[str, ...]) -> tuple[TrustStat
                 problems.append(f"Ignored unknown strategy '{_short(name)}' in the mix.")
             elif (x := _bounded(_short(key), raw, 0, MIX_LIMIT, problems, whole=True)) is not None:
                 mix[name] = x
+        elif key in DECIDING_LIMITS or key in DECIDING_CHOICES:
+            pass  # a setting of the steps that moved to "Deciding together": read there, not here
         else:
             problems.append(f"Ignored unknown setting '{_short(key)}'.")
     if mix:
@@ -231,6 +235,95 @@ def trust_from_query(query: str, strategies: tuple[str, ...]) -> tuple[TrustStat
         else:
             values["mix"] = tuple((k, mix[k]) for k in strategies if mix.get(k))
     return replace(TrustState(), **values), problems
+
+
+def moved_step(query: str) -> str | None:
+    """The step a trust-chapter link asks for when it has moved to "Deciding together", else None.
+
+    >>> moved_step("?step=decisions&practices=12"), moved_step("step=noise"), moved_step("")
+    ('decisions', None, None)
+    """
+    steps = [v.strip() for k, v in parse_qsl(query[:MAX_QUERY].lstrip("?"), keep_blank_values=True) if k == "step"]
+    return steps[-1] if steps and steps[-1] in MOVED_STEPS else None
+
+
+# ------------------------------------------------------------------ the deciding-together chapter
+
+DECIDING_STEPS = ("hook", "decisions", "access", "representation", "sandbox")
+# Numbers; the first seven are the settings the trust app's old steps 7 and 8 used, same names and
+# bounds, so an old link opens here unchanged.
+DECIDING_LIMITS: dict[str, tuple[type, float, float]] = {
+    "practices": (int, 3, 30), "meetings": (int, 4, 100), "rogue_step": (float, 0.0, 0.5),
+    "consensus_meetings": (int, 1, 4), "p_yes": (float, 0.0, 1.0), "pcns": (int, 1, 20), "seed": (int, 0, 10_000),
+    "committed": (int, 0, 20), "spread": (float, 0.0, 5.0), "people": (int, 1, 12),
+}
+# Yes/no and named choices of the representation step.
+DECIDING_CHOICES: dict[str, tuple[str, ...]] = {
+    "briefed": ("0", "1"), "report": ("0", "1"), "admin": ("0", "1"), "mandate": ("none", "rigid", "review"),
+}
+# The trust game's own settings: an old trust link sent here may carry them; they are not ours.
+_TRUST_ONLY = frozenset({"a", "b"}) | frozenset(TRUST_LIMITS) - frozenset(DECIDING_LIMITS)
+
+
+@dataclass(frozen=True)
+class DecidingState:
+    step: str = "hook"
+    practices: int = 8
+    meetings: int = 48  # long enough for consensus to overtake with the other defaults
+    rogue_step: float = 0.10
+    consensus_meetings: int = 2
+    spread: float = 2.0  # how differently practices value one proposal (the model's default)
+    p_yes: float = 0.3
+    pcns: int = 6
+    committed: int | None = None  # PCNs that send approaches to the front door; None: all of them
+    people: int = 6  # representation starts from "whoever volunteers" (models.representation)
+    briefed: bool = False
+    mandate: str = "none"
+    report: bool = False  # an agreed process for reporting back
+    admin: bool = False  # admin support for the actions
+    seed: int = 1
+
+    def to_query(self) -> str:
+        default = DecidingState()
+        pairs = [("step", self.step)] if self.step != default.step else []
+        for name in (*DECIDING_LIMITS, *DECIDING_CHOICES):
+            value = getattr(self, name)
+            if value != getattr(default, name) and value is not None:
+                text = str(int(value)) if isinstance(value, bool) else f"{value:g}" if isinstance(value, float) else str(value)
+                pairs.append((name, text))
+        return urlencode(pairs)
+
+
+def deciding_from_query(query: str) -> tuple[DecidingState, list[str]]:
+    """Parse a deciding-together link (or an old trust link to steps 7 and 8)."""
+    problems: list[str] = []
+    values: dict = {}
+    for key, raw, value in _pairs(query, problems):
+        if key == "step":
+            if value in DECIDING_STEPS:
+                values["step"] = value
+            else:
+                problems.append(f"Ignored step '{_short(raw)}': choose one of {', '.join(DECIDING_STEPS)}.")
+        elif key in DECIDING_LIMITS:
+            kind, lo, hi = DECIDING_LIMITS[key]
+            x = _bounded(key, raw, lo, hi, problems, whole=kind is int)
+            if x is not None:
+                values[key] = x
+        elif key in DECIDING_CHOICES:
+            if value in DECIDING_CHOICES[key]:
+                values[key] = value if key == "mandate" else value == "1"
+            else:
+                problems.append(f"Ignored {key} '{_short(raw)}': choose one of {', '.join(DECIDING_CHOICES[key])}.")
+        elif key in _TRUST_ONLY or key.startswith("mix_"):
+            pass  # the trust game's settings, on an old link to a step that moved here
+        else:
+            problems.append(f"Ignored unknown setting '{_short(key)}'.")
+    state = replace(DecidingState(), **values)
+    if state.committed is not None and state.committed > state.pcns:
+        problems.append(f"Ignored committed '{state.committed}': only {state.pcns} PCNs can be asked, so at most "
+                        f"{state.pcns} can use the front door.")
+        state = replace(state, committed=None)
+    return state, problems
 
 
 # ------------------------------------------------------------------ the springboard-stories chapter

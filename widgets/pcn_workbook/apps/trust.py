@@ -1,14 +1,15 @@
 """The trust app: a guided walk (hook, one idea per step, then a sandbox) through the sharing game,
-over-communication, vote against consensus and a single point of access.
+mistakes, the room, evolution, over-communication and the golden thread to the practices.
 
-Thin by design: the game is ``models.trust``, collective decisions ``models.decisions``, pictures
-``charts.trust``, words ``trust_text``. Only the current step is computed; each step's charts are
-built the first time it is shown, so the page opens fast.
+Thin by design: the game is ``models.trust``, pictures ``charts.trust``, words ``trust_text``. Only
+the current step is computed; each step's charts are built the first time it is shown, so the page
+opens fast. As in Case's essay, the room and evolution steps ask for a one-click prediction before
+their chart appears. Voting, the front door and representation moved to the app ``deciding``; an
+old link to those steps gets a pointer there (the server redirects it first, see ``serve``).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import lru_cache
 from html import escape
 
@@ -16,16 +17,18 @@ import ipywidgets as w
 
 from ..charts import trust as charts
 from ..charts.live import live_chart, update_chart
-from ..models import decisions, trust
+from ..models import trust
 from . import page, request
 from .request import split_workshop, with_workshop
 from . import trust_text as text
-from .state import MIX_LIMIT, TRUST_LIMITS, TrustState, trust_from_query
+from .state import MIX_LIMIT, TRUST_LIMITS, TrustState, moved_step, trust_from_query
 
-TITLE = "Trust between practices and their leaders"
+TITLE = "Trust between leaders"
+DECIDING = "04b_deciding_together.ipynb"  # where the old steps 7 and 8 live now
 WIDE = {"style": {"description_width": "220px"}, "layout": w.Layout(width="680px")}
 SEEDS = range(40)  # runs averaged where the app shows "on average"
 CURVE_SEEDS = range(200)  # the communication curve is jagged with fewer
+THREAD_SEEDS = range(200)
 PRESETS = [("Choose a starting room...", ""), ("Case: 23 sharers, 1 hoarder, 1 tit for tat", "few_rounds"),
            ("Case: 15 sharers, 5 hoarders, 5 tit for tat", "evolution"),
            ("Case: 13 hoarders and 3 each of four others", "mistakes")]
@@ -40,6 +43,45 @@ def _slider(kind, name: str, value, step, description: str, css: str, fmt: str |
 
 def moves(result, player: int) -> str:
     return " ".join(pair[player] for pair in result.actions)
+
+
+class Prediction(w.VBox):
+    """A one-click prediction before a chart is shown (Case asks "who do you think wins?").
+
+    ``choice`` is None until the reader clicks: the key they chose, or "" for "Just show me".
+    """
+
+    def __init__(self, name: str, question: str, on_choose):
+        super().__init__()
+        self.add_class("pcn-predict").add_class(f"pcn-predict-{name}")
+        self.choice: str | None = None
+        self.label = ""
+        self._on_choose = on_choose
+        self._keys: list[tuple[str, str]] = []
+        self.question = w.HTML(f"<p><b>{escape(question)}</b> Click one; the chart appears after.</p>")
+        self.buttons = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.skip = w.Button(description="Just show me", layout=w.Layout(width="160px")).add_class("pcn-predict-skip")
+        self.skip.on_click(lambda _: self.choose("", ""))
+        self.children = [self.question, self.buttons]
+
+    def offer(self, options: list[tuple[str, str]]) -> None:
+        """(label, key) for each choice; rebuilt only when the choices change and nothing is chosen yet."""
+        if self.choice is not None or options == self._keys:
+            return
+        self._keys = list(options)
+        buttons = []
+        for label, key in options:
+            b = w.Button(description=label, layout=w.Layout(width="auto")).add_class(f"pcn-predict-{key}")
+            b.on_click(lambda _b, k=key, lab=label: self.choose(k, lab))
+            buttons.append(b)
+        self.buttons.children = [*buttons, self.skip]
+
+    def choose(self, key: str, label: str) -> None:
+        if self.choice is not None:
+            return
+        self.choice, self.label = key, label
+        self.children = []
+        self._on_choose()
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +101,7 @@ def strategies_table() -> str:
 class TrustApp(w.VBox):
     """The chapter app as one widget; controls are attributes so tests can drive it."""
 
-    def __init__(self, state: TrustState, problems: list[str]):
+    def __init__(self, state: TrustState, problems: list[str], moved: str = "", moved_query: str = ""):
         super().__init__()
         self.add_class("pcn-app")
         self._problems = list(problems)
@@ -101,29 +143,30 @@ class TrustApp(w.VBox):
         cost = trust.DEFAULT_COMMUNICATION_COST if state.cost is None else state.cost
         self.effort = _slider(w.FloatSlider, "effort", state.effort, 0.05, "Effort communicating", "pcn-effort", ".0%")
         self.cost = _slider(w.FloatSlider, "cost", cost, 0.1, "Cost at full effort", "pcn-cost", ".1f")
-        self.practices = _slider(w.IntSlider, "practices", state.practices, 1, "Practices", "pcn-practices")
-        self.meetings = _slider(w.IntSlider, "meetings", state.meetings, 1, "Meetings", "pcn-meetings")
-        self.rogue_step = _slider(w.FloatSlider, "rogue_step", state.rogue_step, 0.01, "Patience lost per defeat",
-                                  "pcn-rogue-step", ".0%")
-        self.consensus_meetings = _slider(w.IntSlider, "consensus_meetings", state.consensus_meetings, 1,
-                                          "Meetings per consensus", "pcn-consensus-meetings")
-        self.p_yes = _slider(w.FloatSlider, "p_yes", state.p_yes, 0.05, "Chance one PCN says yes", "pcn-p-yes", ".0%")
-        self.pcns = _slider(w.IntSlider, "pcns", state.pcns, 1, "PCNs the system can ask", "pcn-pcns")
+        self.links = _slider(w.IntSlider, "links", state.links, 1, "Links to a practice", "pcn-links")
+        self.link_noise = _slider(w.FloatSlider, "link_noise", state.link_noise, 0.01, "Garbled at each link",
+                                  "pcn-link-noise", ".0%")
 
         self.charts: dict[str, w.Widget] = {}  # live charts, made the first time their step is shown
-        self.slots = {name: w.VBox() for name in ("match", "tournament", "evolution", "communication", "decisions", "access")}
+        self.slots = {name: w.VBox() for name in ("match", "tournament", "evolution", "communication", "thread")}
+        # The room and evolution steps show their chart only once the reader has predicted (the
+        # sandbox shows the same slots straight away).
+        self.predictions = {name: Prediction(name, text.PREDICT[name], self._refresh) for name in ("tournament", "evolution")}
+        self.gates = {name: w.VBox([self.slots[name]], layout=w.Layout(display="none")) for name in self.predictions}
         self._pages: dict[str, list[w.Widget]] = {}
         self.step_text = w.HTML()
+        href = DECIDING + (f"?{moved_query.lstrip('?')}" if moved_query.strip("?") else "")
+        self.moved = w.HTML(text.MOVED.format(step=escape(moved), href=escape(href)) if moved else "").add_class("pcn-moved")
         self.nav = w.HBox([self.back, self.next])
         self.children = [page.header(TITLE, "A guided walk through trust in a network of PCNs: a sharing game between "
-                                            "clinical directors, then how groups decide and how the system gets a yes. "
-                                            "Ideas from Ben Gowland (<i>The General Practice Blog</i>) and Nicky Case "
-                                            "(<i>The Evolution of Trust</i>)."),
-                         self.step, self.message, self.step_text, self.body, self.narrative, self.nav, self.share_link]
+                                            "clinical directors, what mistakes do to it, and the golden thread from a "
+                                            "leadership group to its practices. Ideas from Ben Gowland (<i>The General "
+                                            "Practice Blog</i>) and Nicky Case (<i>The Evolution of Trust</i>)."),
+                         self.moved, self.step, self.message, self.step_text, self.body, self.narrative, self.nav,
+                         self.share_link]
         self.step.observe(self._show_step, "value")
         for control in (self.a, self.b, self.rounds, self.noise, self.generations, self.replace, self.effort, self.cost,
-                        self.practices, self.meetings, self.rogue_step, self.consensus_meetings, self.p_yes, self.pcns,
-                        *self.payoffs.values(), *self.mix.values()):
+                        self.links, self.link_noise, *self.payoffs.values(), *self.mix.values()):
             control.observe(self._refresh, "value")
         self._show_step()
 
@@ -138,9 +181,7 @@ class TrustApp(w.VBox):
                           generations=self.generations.value, replace=self.replace.value,
                           effort=round(self.effort.value, 2),
                           cost=None if self.cost.value == trust.DEFAULT_COMMUNICATION_COST else round(self.cost.value, 2),
-                          practices=self.practices.value, meetings=self.meetings.value,
-                          rogue_step=round(self.rogue_step.value, 2), consensus_meetings=self.consensus_meetings.value,
-                          p_yes=round(self.p_yes.value, 2), pcns=self.pcns.value)
+                          links=self.links.value, link_noise=round(self.link_noise.value, 2))
 
     def _move(self, delta: int) -> None:
         keys = [k for k, _ in text.STEPS]
@@ -164,13 +205,12 @@ class TrustApp(w.VBox):
                 "strategies": lambda: [w.HTML(strategies_table())],
                 "match": lambda: [self.a, self.b, self.rounds, self.slots["match"]],
                 "noise": lambda: [self.a, self.b, *game, self.slots["match"]],
-                "tournament": lambda: [bold("Directors in the room"), self.mix_box, *game, self.slots["tournament"]],
+                "tournament": lambda: [bold("Directors in the room"), self.mix_box, *game, self.predictions["tournament"],
+                                       self.gates["tournament"]],
                 "evolution": lambda: [bold("Directors at the start"), self.mix_box, *game, self.generations, self.replace,
-                                      self.slots["evolution"]],
+                                      self.predictions["evolution"], self.gates["evolution"]],
                 "communication": lambda: [self.a, self.b, self.noise, self.effort, self.cost, self.slots["communication"]],
-                "decisions": lambda: [self.practices, self.meetings, self.rogue_step, self.consensus_meetings,
-                                      self.slots["decisions"]],
-                "access": lambda: [self.p_yes, self.pcns, self.slots["access"], w.HTML(text.REPRESENTATION)],
+                "thread": lambda: [self.links, self.link_noise, self.effort, self.slots["thread"]],
                 "sandbox": lambda: [bold("Scores of the game"), *self.payoffs.values(), bold("Directors"), self.mix_box,
                                     *game, self.generations, self.replace, self.slots["tournament"], self.slots["evolution"]],
             }[key]()
@@ -203,7 +243,7 @@ class TrustApp(w.VBox):
         notes = payoffs.warnings() if key in ("sandbox", "match", "noise", "tournament", "evolution") else []
         try:
             self.narrative.value = getattr(self, f"_render_{key}")(payoffs)
-        except (trust.TrustError, decisions.DecisionError) as err:
+        except trust.TrustError as err:
             self._problems.append(str(err))
         self._problems.extend(notes)
         page.show_messages(self.message, self._problems)
@@ -250,16 +290,45 @@ class TrustApp(w.VBox):
     def _mix(self) -> dict[str, int]:
         return {k: s.value for k, s in self.mix.items() if s.value}
 
-    def _render_tournament(self, payoffs) -> str:
+    def _waiting(self, name: str, options: list[tuple[str, str]]) -> bool:
+        """True (and the choices offered) while the step's prediction is still to be made."""
+        guess = self.predictions[name]
+        guess.offer(options)
+        if guess.choice is None:
+            self.gates[name].layout.display = "none"
+            return True
+        self.gates[name].layout.display = ""
+        return False
+
+    def _habits_in_room(self) -> list[tuple[str, str]]:
+        return [(trust.STRATEGIES[k].name, k) for k in self._mix()]
+
+    def _verdict(self, name: str, right: bool) -> str:
+        guess = self.predictions[name]
+        if not guess.choice:
+            return ""
+        said = "Your prediction was right." if right else "Not this time."
+        return f"<p>You predicted <b>{escape(guess.label)}</b>. {said}</p>"
+
+    def _render_tournament(self, payoffs, gated: bool = True) -> str:
+        if gated and self._waiting("tournament", self._habits_in_room()):
+            return "<p>Make your prediction above to see the room play.</p>"
         result = trust.tournament(self._mix(), self.rounds.value, self.noise.value, self.seed, payoffs)
         self.last_tournament = result
         self._draw("tournament", charts.tournament_template, charts.tournament_parts(result))
-        best = result.by_strategy()[0]
-        return (f"<p>{len(result.players)} directors, {result.rounds} rounds a match: <b>{escape(best['name'])}</b> "
-                f"did best, with {best['mean_score']:.1f} points per player. {result.cooperation:.0%} of all moves were "
-                "to share.</p>")
+        ranked = result.by_strategy()
+        best = ranked[0]
+        top = {r["strategy"] for r in ranked if r["mean_score"] == best["mean_score"]}
+        tie = (f" (level with {', '.join(escape(r['name']) for r in ranked[1:] if r['strategy'] in top)})"
+               if len(top) > 1 else "")
+        verdict = self._verdict("tournament", self.predictions["tournament"].choice in top) if gated else ""
+        return (f"{verdict}<p>{len(result.players)} directors, {result.rounds} rounds a match: <b>{escape(best['name'])}</b>"
+                f"{tie} did best, with {best['mean_score']:.1f} points per player. {result.cooperation:.0%} of all moves "
+                "were to share.</p>")
 
-    def _render_evolution(self, payoffs) -> str:
+    def _render_evolution(self, payoffs, gated: bool = True) -> str:
+        if gated and self._waiting("evolution", self._habits_in_room() + [(text.SEVERAL, "several")]):
+            return "<p>Make your prediction above to see the network evolve.</p>"
         result = trust.evolve(self._mix(), self.generations.value, self.rounds.value, self.noise.value,
                               min(self.replace.value, sum(self._mix().values()) // 2), self.seed, payoffs)
         self.last_evolution = result
@@ -267,8 +336,10 @@ class TrustApp(w.VBox):
         winner = result.winner()
         verdict = (f"Only <b>{escape(trust.STRATEGIES[winner].name)}</b> is left." if winner
                    else "Several habits are still in the network.")
-        return (f"<p>After {len(result.counts) - 1} generations: {verdict} Sharing went from {result.cooperation[0]:.0%} of moves in the first generation to "
-                f"<b>{result.cooperation[-1]:.0%}</b> in the last.</p>")
+        said = self._verdict("evolution", self.predictions["evolution"].choice == (winner or "several")) if gated else ""
+        return (f"{said}<p>After {len(result.counts) - 1} generations: {verdict} Sharing went from "
+                f"{result.cooperation[0]:.0%} of moves in the first generation to <b>{result.cooperation[-1]:.0%}</b> "
+                "in the last.</p>")
 
     def _render_communication(self, payoffs) -> str:
         curve = trust.communication_curve(self.a.value, self.b.value, self.noise.value, self.rounds.value,
@@ -283,38 +354,34 @@ class TrustApp(w.VBox):
                 f"<b>{best['effort']:.0%}</b> effort ({best['net']:.2f} a round against {curve[0]['net']:.2f} with no "
                 "extra effort).</p>")
 
-    def _decision_settings(self) -> decisions.DecisionSettings:
-        return replace(decisions.DecisionSettings(), practices=self.practices.value, meetings=self.meetings.value,
-                       rogue_step=self.rogue_step.value, consensus_meetings=self.consensus_meetings.value, seed=self.seed)
-
-    def _render_decisions(self, payoffs) -> str:
-        settings = self._decision_settings()
-        rows = decisions.compare_over_seeds(settings, seeds=SEEDS)
-        self._draw("decisions", charts.decisions_template, charts.decisions_parts(rows))
-        end = {r["regime"]: r for r in rows if r["meeting"] == settings.meetings}
-        vote, agree = end[decisions.VOTE], end[decisions.CONSENSUS]
-        overtake = decisions.overtake_meeting(rows)
-        verdict = (f"Consensus starts slower and is ahead for good from meeting <b>{overtake}</b>." if overtake
-                   else "Over this many meetings consensus does not catch up; try more meetings or less patience.")
-        return (f"<p>After {settings.meetings} meetings, on average over {len(SEEDS)} runs: voting delivered "
-                f"<b>{vote['value']:.1f}</b> with {vote['rogue']:.1f} of {settings.practices} practices gone rogue; "
-                f"consensus delivered <b>{agree['value']:.1f}</b> and kept every practice in. {verdict}</p>"
-                f"<p><i>{escape(decisions.CAVEAT)}</i></p>")
-
-    def _render_access(self, payoffs) -> str:
-        table = decisions.asks_table(self.p_yes.value, self.pcns.value)
-        result = decisions.compare_access(self.p_yes.value, self.pcns.value)
-        self._draw("access", charts.access_template, charts.access_parts(table, result.gatekeeper_yes))
-        return (f"<p>If each PCN would say yes to this request with a chance of {self.p_yes.value:.0%}, a system free to "
-                f"ask {self.pcns.value} PCNs in turn gets a yes <b>{result.shopping_yes:.0%}</b> of the time; one front "
-                f"door that answers for everyone, <b>{result.gatekeeper_yes:.0%}</b>.</p>")
+    def _render_thread(self, payoffs) -> str:
+        effort, links, m = self.effort.value, self.links.value, self.link_noise.value
+        efforts = (0.0, effort) if effort else (0.0,)
+        rows = trust.golden_thread(m, efforts, rounds=self.rounds.value, seeds=THREAD_SEEDS, payoffs=payoffs)
+        self.last_thread = rows
+        self._draw("thread", charts.thread_template, charts.thread_parts(rows, effort, links))
+        at = {(r["effort"], r["links"]): r for r in rows}
+        here, direct = at[(0.0, links)], at[(0.0, 1)]
+        lines = [f"<p>With {links} link(s), each garbling a message {m:.0%} of the time, a move between the group and a "
+                 f"practice is misread <b>{here['noise']:.1%}</b> of the time, and the practice backs the group in "
+                 f"<b>{here['backing']:.0%}</b> of its moves (a direct connection: {direct['backing']:.0%}).</p>"]
+        if effort:
+            mine = at[(float(effort), links)]
+            lines.append(f"<p>At {effort:.0%} effort on every link the move is misread {mine['noise']:.1%} of the time "
+                         f"and the practice backs the group in <b>{mine['backing']:.0%}</b> of its moves.</p>")
+        else:
+            lines.append("<p>Raise the effort to see what over-communicating along the whole thread does.</p>")
+        return "".join(lines) + (f"<p><i>Both sides play Tit for tat, {self.rounds.value} rounds, averaged over "
+                                 f"{len(THREAD_SEEDS)} runs. Illustrative only.</i></p>")
 
     def _render_sandbox(self, payoffs) -> str:
-        return self._render_tournament(payoffs) + self._render_evolution(payoffs)
+        return self._render_tournament(payoffs, gated=False) + self._render_evolution(payoffs, gated=False)
 
 
 def build(query: str | None = None) -> w.Widget:
     """The app, set from a URL query string (by default the page's own, under Voila)."""
-    code, query = split_workshop(request.query_string() if query is None else query)
+    full = request.query_string() if query is None else query
+    code, query = split_workshop(full)
     state, problems = trust_from_query(query, tuple(trust.STRATEGIES))
-    return with_workshop(TrustApp(state, problems), "04_trust", code)
+    app = TrustApp(state, problems, moved=moved_step(query) or "", moved_query=full)
+    return with_workshop(app, "04_trust", code)

@@ -1,17 +1,32 @@
 """The trust app's words: what each step says before the learner touches anything.
 
-Ideas from Ben Gowland's essays ("A Network of Primary Care Networks?", "Can independent GP
-organisations operate as a collective?", "Operating in an ICS: Single Point of Access", "Getting
-Representation Right", The General Practice Blog) and Nicky Case's "The Evolution of Trust"; the
-wording is ours.
+Ideas from Ben Gowland's essays ("A Network of Primary Care Networks?" and "Can independent GP
+organisations operate as a collective?", The General Practice Blog) and Nicky Case's "The
+Evolution of Trust"; the wording is ours. Voting, the front door and representation moved to the
+chapter "Deciding together" (``deciding_text``).
 """
 
 from __future__ import annotations
 
+from html import escape
+
 STEPS = (
     ("hook", "Start"), ("strategies", "1 Players"), ("match", "2 A match"), ("noise", "3 Mistakes"),
     ("tournament", "4 The room"), ("evolution", "5 Evolution"), ("communication", "6 Talking"),
-    ("decisions", "7 Deciding"), ("access", "8 One door"), ("sandbox", "Sandbox"),
+    ("thread", "7 Thread"), ("sandbox", "Sandbox"),
+)
+
+# Gowland's four reasons for a network of PCNs, in his order ("A Network of Primary Care Networks?").
+REASONS = (
+    ("Support", "Clinical directors are new to leading and PCNs are new bodies. Working alongside other CDs, "
+                "they learn what is being asked of them and whether and how to meet it, swap intelligence, and "
+                "are less likely to end up isolated, to make mistakes nobody meant, or to be picked on by the system."),
+    ("Capacity", "One clinical director can go to a meeting on behalf of five, which frees time for building "
+                 "relationships between the practices at home."),
+    ("One voice", "All the PCNs of an area saying the same thing carry weight; two that contradict each other "
+                  "weaken local general practice as a whole."),
+    ("Shared resources", "Pooling admin, finance, recruitment, training and HR makes the small PCN budget go much "
+                         "further."),
 )
 
 TRUST_QUESTIONS = (
@@ -23,13 +38,15 @@ TRUST_QUESTIONS = (
 )
 
 HOOK = (
-    "<p>Five PCNs in one place could send one clinical director to a meeting instead of five, speak to the "
-    "system with one voice, and share admin, finance, recruitment, training and HR. Gowland's essay "
-    "<i>A Network of Primary Care Networks?</i> names what stops them: trust. Before a clinical director "
-    "lets someone else act for their PCN, they ask questions like these:</p><ol>"
-    + "".join(f"<li>{q}</li>" for q in TRUST_QUESTIONS)
+    "<p>Gowland's essay <i>A Network of Primary Care Networks?</i> gives four reasons for the PCNs of one area "
+    "to work together:</p><ol>"
+    + "".join(f"<li><b>{escape(name)}.</b> {escape(text)}</li>" for name, text in REASONS)
+    + "</ol><p>So why do so few manage it, and why did some older alliances between localities fall away once "
+    "PCNs arrived? His answer is trust. Before a clinical director lets someone else act for their PCN, they "
+    "ask questions like these:</p><ol>"
+    + "".join(f"<li>{escape(q)}</li>" for q in TRUST_QUESTIONS)
     + "</ol><p>Sharing means giving up some control, and nobody gives up control to someone they do not trust. "
-    "This chapter turns that into a game you can play with numbers: when does trust grow, and what kills it? "
+    "This app turns that into a game you can play with numbers: when does trust grow, and what kills it? "
     "Press <b>Next</b> or choose a step above. Every step keeps the settings you choose.</p>"
 )
 
@@ -49,35 +66,39 @@ INTROS = {
         "mistakes. Watch what one misunderstanding does to two directors who always pay back in kind.</p>"),
     "tournament": (
         "<p>Now a whole room: every director meets every other director for one match, and scores add up. "
-        "Change how many of each habit are in the room.</p>"),
+        "Change how many of each habit are in the room. <b>Before the chart appears, say who you think will "
+        "do best.</b></p>"),
     "evolution": (
         "<p>After each tournament the lowest scorers copy the habits of the highest (Case replaces the bottom five "
-        "with copies of the top five). Run it for several generations: which habit takes over the network?</p>"),
+        "with copies of the top five). Run it for several generations: which habit takes over the network? "
+        "<b>Predict first.</b></p>"),
     "communication": (
         "<p>Gowland's advice to groups without formal authority is to over-communicate: if you think you have "
         "said it twice as often as you need to, you are about at the minimum. Here time spent communicating cuts "
         "the chance of a mistake but costs something each round. Find where it pays. The shape of the curve is "
         "our illustration, not a measurement.</p>"),
-    "decisions": (
-        "<p>A group with no boss still has to decide. A vote is quick, but every vote makes losers, and losers "
-        "who keep losing stop doing what was agreed. Consensus is slower, but nobody walks away. The same "
-        "proposals go to both. The numbers are illustrative; the mechanism is Gowland's "
-        "(<i>Can independent GP organisations operate as a collective?</i>).</p>"),
-    "access": (
-        "<p>When the system wants something from general practice and there is no single front door, it asks "
-        "one PCN after another until one says yes. Gowland's answer (<i>Operating in an ICS: Single Point of "
-        "Access</i>) is one point of access, run by one or two named people rather than a meeting, who decide "
-        "how a request is handled: on a meeting agenda, as a paper, as a message to the group, or sent back for "
-        "more work first.</p>"),
+    "thread": (
+        "<p>Gowland's over-communication is not only between clinical directors. A leadership group that has no "
+        "formal authority needs a <b>golden thread</b> to every practice: if the practices do not know what the "
+        "group is for, how it runs and why it matters, its decisions carry no mandate, and whoever sits in between "
+        "(a PCN, a federation) is left explaining them. He warns that building governance structures first only "
+        "papers over the cracks: a practice that is unhappy goes its own way whatever the structure says.</p>"
+        "<p>Here the group and one practice play the sharing game, but every move passes along a chain of links "
+        "(group, then PCN, then practice manager, then partners), and each link can garble it. One link is a "
+        "direct connection. Set the chain, the chance of a message going astray at each link, and the effort "
+        "spent communicating at every link. The numbers are our illustration.</p>"),
     "sandbox": (
         "<p>Everything at once. Change the scores of the game itself: what happens when sharing pays less, or "
         "hoarding pays more?</p>"),
 }
 
-REPRESENTATION = (
-    "<h3>Who speaks for whom?</h3><p>Gowland's <i>Getting Representation Right</i>: a front door and a voice only "
-    "work when practices trust the people in them. Prefer one or two named individuals (relationships build, "
-    "messages stay consistent, and the system cannot play one off against another). Review how they are doing "
-    "regularly instead of binding them with a rigid mandate. The two usual failures are reporting back and "
-    "following actions through, so give representatives admin support.</p>"
+PREDICT = {
+    "tournament": "Who do you think scores best in this room?",
+    "evolution": "Which habit do you think will be left when the network has settled?",
+}
+SEVERAL = "Several habits survive"
+
+MOVED = (
+    "<p><b>Voting, the front door and representation now have their own chapter.</b> This link asked for the "
+    "step <i>{step}</i>, which is in <a href='{href}'>Deciding together</a>, with the same settings.</p>"
 )

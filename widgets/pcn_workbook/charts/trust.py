@@ -22,7 +22,6 @@ STRATEGY_COLOURS = {
     "win_stay_lose_shift": OKABE_ITO[1], "random": OKABE_ITO[6],
 }
 ACTION_WORDS = {trust.SHARE: "Shared", trust.HOARD: "Hoarded"}
-REGIME_WORDS = {"vote": "Majority vote", "consensus": "Consensus"}
 
 
 def _names() -> list[str]:
@@ -186,67 +185,42 @@ def communication_chart(curve: Sequence[Mapping], effort: float) -> alt.LayerCha
     return communication_template().properties(**communication_parts(curve, effort))
 
 
-# ---------------------------------------------------------------- vote or consensus
+# ---------------------------------------------------------------- the golden thread
 
-def decisions_parts(rows: Sequence[Mapping]) -> dict:
-    table = [{"meeting": int(r["meeting"]), "regime": REGIME_WORDS[r["regime"]], "value": float(r["value"]),
-              "rogue": float(r["rogue"]), "decisions": float(r["decisions"])} for r in rows]
-    last = {t["regime"]: t for t in table if t["meeting"] == max(x["meeting"] for x in table)}
-    summary = "; ".join(f"{k}: value {v['value']:.1f}, {v['decisions']:.1f} decisions, {v['rogue']:.1f} practices gone rogue"
-                        for k, v in last.items())
+THREAD_WORDS = ("No extra effort", "At your effort")
+
+
+def thread_parts(rows: Sequence[Mapping], effort: float, links: int) -> dict:
+    """``rows`` from ``trust.golden_thread`` with efforts (0, effort); ``links`` is the chain chosen."""
+    label = {0.0: THREAD_WORDS[0]} | ({float(effort): THREAD_WORDS[1]} if effort else {})
+    table = [{"links": int(r["links"]), "line": label[float(r["effort"])], "backing": float(r["backing"]),
+              "noise": float(r["noise"])} for r in rows if float(r["effort"]) in label]
+    here = {t["line"]: t for t in table if t["links"] == links}
+    said = "; ".join(f"{k.lower()}, {v['backing']:.0%} (a move misread {v['noise']:.1%} of the time)" for k, v in here.items())
     return {
-        "datasets": {"decisions": table},
-        "description": f"Two line charts over meetings, cumulative value delivered and practices gone rogue, "
-                       f"for majority vote and consensus. At the last meeting: {summary}.",
+        "datasets": {"thread": table, "chosen": [{"links": int(links)}]},
+        "description": (f"Line chart of how often a practice backs its leadership group against the number of links "
+                        f"between them (illustrative model), with no extra communication effort and at effort "
+                        f"{effort:.0%}. With {links} link(s): {said}."),
     }
 
 
 @lru_cache(maxsize=1)
-def decisions_template() -> alt.VConcatChart:
-    base = alt.Chart(alt.NamedData("decisions"))
-    colour = alt.Color("regime:N", title=None, scale=alt.Scale(domain=list(REGIME_WORDS.values()), range=[OKABE_ITO[5], OKABE_ITO[0]]),
-                       legend=alt.Legend(orient="bottom", labelLimit=0))
-    dash = alt.StrokeDash("regime:N", sort=list(REGIME_WORDS.values()), legend=None)
-    x = alt.X("meeting:Q", title="Meeting", axis=alt.Axis(tickMinStep=1, format="d"))
-    value = base.mark_line(strokeWidth=3).encode(x=x, y=alt.Y("value:Q", title="Value delivered so far"), color=colour, strokeDash=dash,
-                                                tooltip=["regime:N", "meeting:Q", alt.Tooltip("value:Q", format=".1f")])
-    rogue = base.mark_line(strokeWidth=3, interpolate="step-after").encode(
-        x=x, y=alt.Y("rogue:Q", title="Practices gone rogue"), color=colour, strokeDash=dash,
-        tooltip=["regime:N", "meeting:Q", alt.Tooltip("rogue:Q", format=".1f")])
-    return alt.vconcat(value.properties(width=520, height=220), rogue.properties(width=520, height=120), spacing=12).properties(
-        title=alt.Title("Majority vote or consensus? An illustrative model", subtitle="Averages over many runs of the same settings"))
+def thread_template() -> alt.LayerChart:
+    lines = alt.Chart(alt.NamedData("thread")).mark_line(point=alt.OverlayMarkDef(size=90, filled=True), strokeWidth=3).encode(
+        x=alt.X("links:Q", title="Links between the group and a practice", axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("backing:Q", title="Practice backs the group", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%")),
+        color=alt.Color("line:N", title=None, scale=alt.Scale(domain=list(THREAD_WORDS), range=[OKABE_ITO[5], OKABE_ITO[0]]),
+                        legend=alt.Legend(orient="bottom", labelLimit=0)),
+        strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(domain=list(THREAD_WORDS), range=[[6, 3], [1, 0]]), legend=None),
+        tooltip=[alt.Tooltip("line:N"), alt.Tooltip("links:Q"), alt.Tooltip("backing:Q", format=".0%"),
+                 alt.Tooltip("noise:Q", format=".1%", title="misread")])
+    rule = alt.Chart(alt.NamedData("chosen")).mark_rule(color=NEUTRAL, strokeDash=[3, 3], strokeWidth=2).encode(x="links:Q")
+    return (lines + rule).properties(width=520, height=260, title=alt.Title(
+        "The golden thread: an illustrative model", subtitle="Dashed grey line: the links you chose"))
 
 
-def decisions_chart(rows: Sequence[Mapping]) -> alt.VConcatChart:
-    """Cumulative value and rogue practices by meeting under majority vote and under consensus."""
-    return decisions_template().properties(**decisions_parts(rows))
-
-
-# ---------------------------------------------------------------- single point of access
-
-def access_parts(table: Sequence[Mapping], gatekeeper: float) -> dict:
-    rows = [{"asks": int(r["asks"]), "chance": float(r["chance_yes_by_then"])} for r in table]
-    last = rows[-1]
-    return {
-        "datasets": {"asks": rows, "gate": [{"y": float(gatekeeper)}]},
-        "title": {"text": "Asking around until someone says yes",
-                  "subtitle": f"Bars: the system asks PCN after PCN. Dashed blue line: one front door, yes {gatekeeper:.0%} of the time"},
-        "description": (f"Bar chart of the chance the system has found a yes after asking 1 to {last['asks']} PCNs in turn; "
-                        f"after all {last['asks']} it is {last['chance']:.0%}, against {gatekeeper:.0%} with a single point of access."),
-    }
-
-
-@lru_cache(maxsize=1)
-def access_template() -> alt.LayerChart:
-    bars = alt.Chart(alt.NamedData("asks")).mark_bar(color=OKABE_ITO[5]).encode(
-        x=alt.X("asks:O", title="PCNs asked in turn", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("chance:Q", title="Chance someone has said yes", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        tooltip=[alt.Tooltip("asks:O"), alt.Tooltip("chance:Q", format=".0%")])
-    text = bars.mark_text(dy=-8, fontSize=14, color="#000").encode(text=alt.Text("chance:Q", format=".0%"))
-    rule = alt.Chart(alt.NamedData("gate")).mark_rule(color=OKABE_ITO[0], strokeWidth=3, strokeDash=[6, 3]).encode(y="y:Q")
-    return (bars + text + rule).properties(width=520, height=260)
-
-
-def access_chart(table: Sequence[Mapping], gatekeeper: float) -> alt.LayerChart:
-    """The chance a request finds a yes when the system may ask PCN after PCN, against one gatekeeper."""
-    return access_template().properties(**access_parts(table, gatekeeper))
+def thread_chart(rows: Sequence[Mapping], effort: float, links: int) -> alt.LayerChart:
+    """How often a practice backs its leadership group as the chain of links between them grows."""
+    return thread_template().properties(**thread_parts(rows, effort, links))

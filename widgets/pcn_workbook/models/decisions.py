@@ -7,7 +7,8 @@ Sources:
   consensus. Votes make losers and losers go rogue; consensus is slower but the decision holds.
 * Ben Gowland, "Operating in an ICS: Single Point of Access", The General Practice Blog: without one
   access point the system asks PCN after PCN until one says yes; with one, one or two people
-  gatekeep every approach on behalf of all of general practice.
+  gatekeep every approach on behalf of all of general practice, provided every GP organisation
+  commits to sending approaches back to it.
 
 EVERYTHING NUMERIC HERE IS ILLUSTRATIVE: the shapes are the essays' arguments, the numbers are
 ours. No study measures the value of a proposal to a practice or the chance a practice goes rogue.
@@ -52,6 +53,10 @@ Part 2: one front door against shopping around. Assumptions, numbered:
    sum_{j<n} (1 - p) ** j = (1 - (1 - p) ** n) / p (n when p = 0).
 9. With a single point of access one or two people decide once for all of general practice; that one
    decision says yes with probability ``gate_yes`` (p unless given).
+10. The door only works if every GP organisation sends approaches back to it. If only ``committed``
+   of the n PCNs do, the system asks the door and, when it says no, shops around the n - committed
+   PCNs that still answer for themselves: a yes comes with chance 1 - (1 - gate) (1 - p) ** (n - c).
+   With no PCN committed there is no door, and the system shops around all n.
 """
 
 from __future__ import annotations
@@ -380,35 +385,67 @@ class AccessComparison:
     pcns: int  # PCNs the system may ask in turn
     gate_yes: float  # chance the single point of access says yes
     shopping_yes: float  # chance the system gets a yes by asking PCN after PCN
-    gatekeeper_yes: float  # chance of a yes with one decision for all of general practice
+    gatekeeper_yes: float  # chance of a yes through the door (and any PCN that still answers alone)
     expected_asks: float  # expected PCNs asked while shopping around
+    committed: int  # PCNs that send approaches to the door (all of them unless told otherwise)
 
     @property
     def extra_yes(self) -> float:
         """How much more likely a yes is by shopping around than through the front door."""
         return self.shopping_yes - self.gatekeeper_yes
 
+    @property
+    def leaks(self) -> int:
+        """PCNs that still answer the system for themselves."""
+        return self.pcns - self.committed
+
     def summary(self) -> str:
         """One plain sentence for the app."""
+        door = (f"through one front door it gets a yes {self.gatekeeper_yes:.0%} of the time, "
+                "from one decision made for all of general practice." if not self.leaks else
+                f"through a front door that {self.committed} of the {self.pcns} PCNs use, it gets a yes "
+                f"{self.gatekeeper_yes:.0%} of the time, because it can still ask the {self.leaks} that answer alone.")
         return (f"Asking up to {self.pcns} PCNs in turn, the system gets a yes "
-                f"{self.shopping_yes:.0%} of the time after {self.expected_asks:.1f} asks on average; "
-                f"through one front door it gets a yes {self.gatekeeper_yes:.0%} of the time, "
-                "from one decision made for all of general practice.")
+                f"{self.shopping_yes:.0%} of the time after {self.expected_asks:.1f} asks on average; " + door)
 
 
-def compare_access(p_yes: float, pcns: int, gate_yes: float | None = None) -> AccessComparison:
-    """Shopping around against a single point of access (assumptions 8 and 9).
+def door_yes(p_yes: float, pcns: int, committed: int | None = None, gate_yes: float | None = None) -> float:
+    """Chance the system gets a yes when ``committed`` of ``pcns`` PCNs send approaches to one door
+    (assumptions 9 and 10): 1 - (1 - gate) (1 - p) ** (pcns - committed); no door if none commit.
+
+    >>> door_yes(0.3, 6), round(door_yes(0.3, 6, committed=4), 4), round(door_yes(0.3, 6, committed=0), 4)
+    (0.3, 0.657, 0.8824)
+    """
+    _require_number(p_yes, "the chance a PCN says yes", 0.0, 1.0)
+    _require_whole(pcns, "the number of PCNs", 1, MAX_PCNS)
+    c = pcns if committed is None else committed
+    _require_whole(c, "the number of PCNs that send approaches to the door", 0, pcns)
+    gate = float(p_yes) if gate_yes is None else gate_yes
+    _require_number(gate, "the chance the single point of access says yes", 0.0, 1.0)
+    if c == 0:
+        return first_yes_probability(p_yes, pcns)
+    if c == pcns:
+        return float(gate)
+    return 1.0 - (1.0 - float(gate)) * (1.0 - first_yes_probability(p_yes, pcns - c))
+
+
+def compare_access(p_yes: float, pcns: int, gate_yes: float | None = None,
+                   committed: int | None = None) -> AccessComparison:
+    """Shopping around against a single point of access (assumptions 8 to 10).
 
     >>> c = compare_access(0.3, 6)
     >>> round(c.shopping_yes, 3), c.gatekeeper_yes, round(c.expected_asks, 2)
     (0.882, 0.3, 2.94)
+    >>> round(compare_access(0.3, 6, committed=4).gatekeeper_yes, 3)
+    0.657
     """
     _require_number(p_yes, "the chance a PCN says yes", 0.0, 1.0)
     _require_whole(pcns, "the number of PCNs", 1, MAX_PCNS)
     gate = float(p_yes) if gate_yes is None else gate_yes
     _require_number(gate, "the chance the single point of access says yes", 0.0, 1.0)
+    c = pcns if committed is None else committed
     return AccessComparison(float(p_yes), int(pcns), float(gate), first_yes_probability(p_yes, pcns),
-                            float(gate), expected_asks(p_yes, pcns))
+                            door_yes(p_yes, pcns, c, gate), expected_asks(p_yes, pcns), int(c))
 
 
 # --- checks --------------------------------------------------------------------------------------

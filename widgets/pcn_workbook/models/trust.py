@@ -13,7 +13,8 @@ Sources:
   WinStayLoseShift play the same rules; the tests use it as an independent check.
 * Ben Gowland, "Can independent GP organisations operate as a collective?" (The General Practice
   Blog): over-communicate; a message a leader feels they have sent twice over has only just
-  reached the least it needed.
+  reached the least it needed; and build a golden thread from the leadership group to each
+  practice, with a direct connection between the group's leaders and the practices.
 
 The maths, with its assumptions:
 
@@ -38,6 +39,16 @@ The maths, with its assumptions:
    (0.5 points per round at full effort) is chosen so that, at Case's payoffs with 10% mistakes
    between two tit-for-tats, the best effort lies strictly between none and full (0.7, which
    leaves 0.9% mistakes): some effort pays, total effort does not. The numbers are illustrative.
+7. The golden thread (ILLUSTRATIVE ONLY, the workbook's own model): Gowland asks for a "golden
+   thread" from a leadership group to every practice, through over-communication. Here the group
+   and one practice play the sharing game (the group shares when it takes and explains a decision
+   with the practice in mind; the practice shares when it backs the group's decision), but every
+   move travels along a chain of ``links`` relays (group to PCN to practice, say; one link is a
+   direct connection). Each relay flips the move's meaning with chance m, independently, and two
+   flips cancel, so a move arrives wrong with chance (1 - (1 - 2m) ** k) / 2, never more than one
+   half. Communication effort cuts each link's m as in assumption 6. Both sides then see the move
+   as it arrived (as in assumption 2). How often the practice backs the group is the share of its
+   moves that are SHARE, averaged over seeded matches.
 
 How close this comes to Case (from Case's own starting mixes, 20-30 seeds each; the robust ones
 are tests in tests/unit/test_trust.py): 5 rounds or fewer let always-hoard take over and 6 or more
@@ -64,6 +75,7 @@ MAX_ROUNDS = 200
 MAX_PLAYERS = 60
 MAX_GENERATIONS = 200
 NOISE_RANGE = (0.0, 0.5)
+MAX_LINKS = 6  # relays between a leadership group and a practice (assumption 7)
 
 # Illustrative: cost per round per player of full communication effort (assumption 6). With Case's
 # payoffs, two tit-for-tats, 10 rounds and 10% mistakes, the best effort is then 0.7 (net 1.57 points
@@ -353,6 +365,25 @@ def _match_totals(a, b, rounds, noise, seed, payoffs):
     return _totals(a, b, rounds, noise, seed, payoffs)
 
 
+def sharing_rate(a: str, b: str, rounds: int = 10, noise: float = 0.0, seeds: Iterable[int] = range(200)) -> float:
+    """Share of all moves that were SHARE, over matches with the given seeds (each as ``match``
+    would play it, so the mean of ``match(...).cooperation`` over the seeds, only faster).
+
+    >>> sharing_rate("tit_for_tat", "tit_for_tat"), sharing_rate("tit_for_tat", "always_hoard", rounds=4)
+    (1.0, 0.125)
+    """
+    sa, sb = _strategy(a), _strategy(b)
+    rounds, noise = _rounds(rounds), _noise(noise)
+    seeds = [_seed(s) for s in seeds]
+    if not seeds:
+        raise TrustError("give at least one seed to average over")
+    shared = 0
+    for s in seeds:
+        _, ha, hb = _play(sa.rule, sb.rule, rounds, noise, s)
+        shared += ha.count(SHARE) + hb.count(SHARE)
+    return shared / (2 * rounds * len(seeds))
+
+
 # --- tournaments ---------------------------------------------------------------------------------
 
 def population(mix: Mapping[str, int]) -> tuple[str, ...]:
@@ -518,6 +549,69 @@ def best_effort(curve: list[dict]) -> dict:
     if not curve:
         raise TrustError("the communication curve is empty: there is no best effort to find")
     return max(curve, key=lambda r: (r["net"], -r["effort"]))
+
+
+# --- the golden thread (illustrative) ------------------------------------------------------------
+
+def relay_noise(link_noise: float, links: int) -> float:
+    """Chance a move arrives flipped after ``links`` relays that each flip it with ``link_noise``
+    (ILLUSTRATIVE, assumption 7): (1 - (1 - 2m) ** k) / 2, worked one link at a time.
+
+    Two flips put a message right again, so the chance never passes one half.
+
+    >>> relay_noise(0.1, 1), round(relay_noise(0.1, 2), 6), round(relay_noise(0.1, 3), 6)
+    (0.1, 0.18, 0.244)
+    """
+    m = _noise(link_noise)
+    k = _whole(links, "the number of links between the group and a practice", 1, MAX_LINKS)
+    wrong = 0.0
+    for _ in range(k):  # right and flipped, or wrong and not flipped
+        wrong = wrong * (1.0 - m) + (1.0 - wrong) * m
+    return wrong
+
+
+def thread_noise(link_noise: float, links: int, effort: float = 0.0) -> float:
+    """End-to-end chance a move is misread, with communication ``effort`` at every link.
+
+    >>> round(thread_noise(0.1, 2, effort=0.5), 6)  # each link: 0.1 x 0.5 ** 2 = 0.025
+    0.04875
+    """
+    return relay_noise(effective_noise(link_noise, effort), links)
+
+
+def golden_thread(link_noise: float = 0.05, efforts: Iterable[float] = (0.0,), max_links: int = MAX_LINKS,
+                  rounds: int = 10, seeds: Iterable[int] = range(200), group: str = "tit_for_tat",
+                  practice: str = "tit_for_tat", payoffs: Payoffs = CASE_PAYOFFS) -> list[dict]:
+    """How often a practice backs its leadership group, for 1 to ``max_links`` links and each
+    effort (ILLUSTRATIVE, assumption 7).
+
+    One row per (effort, links): the end-to-end chance of a misread move (``noise``), the share of
+    the practice's moves that backed the group (``backing``) and the share of all moves that were
+    to share (``sharing``), as means over matches with the given seeds (the same seeds in every
+    row, so the rows differ by the settings, not by luck).
+    """
+    sg, sp = _strategy(group), _strategy(practice)
+    rounds, payoffs = _rounds(rounds), _payoffs(payoffs)
+    max_links = _whole(max_links, "the most links to show", 1, MAX_LINKS)
+    _noise(link_noise)
+    seeds = [_seed(s) for s in seeds]
+    if not seeds:
+        raise TrustError("give at least one seed to average over")
+    efforts = list(efforts)
+    if not efforts:
+        raise TrustError("give at least one level of communication effort")
+    rows = []
+    for e in efforts:
+        for k in range(1, max_links + 1):
+            noise = thread_noise(link_noise, k, e)
+            backed = shared = 0
+            for s in seeds:
+                _, hg, hp = _play(sg.rule, sp.rule, rounds, noise, s)
+                backed += hp.count(SHARE)
+                shared += hg.count(SHARE) + hp.count(SHARE)
+            rows.append({"effort": float(e), "links": k, "noise": noise,
+                         "backing": backed / (rounds * len(seeds)), "sharing": shared / (2 * rounds * len(seeds))})
+    return rows
 
 
 # --- checks --------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
 CHAPTER_TITLES = {
     "02_autonomy_paradox": "The autonomy paradox",
     "03_scale_choices": "What scale for what work?",
-    "04_trust": "Trust between practices",
+    "04_trust": "Trust between leaders",
+    "04b_deciding_together": "Deciding together",  # no room question yet, so not on the join page
     "05_springboard_stories": "Springboard stories",
 }
 CHAPTER_OF = {q: chapter for chapter, qs in QUESTIONS.items() for q in qs}
