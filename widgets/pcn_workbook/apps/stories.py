@@ -65,8 +65,8 @@ WINSFORD = stories.Draft(
            "could see those patients first and free a lot of GP time, in a post employed by the acute trust but "
            "managed locally. They chose not to merge or to build a large new structure.",
     ending="By 2017 Price could report that the practices were now seeing district nurses, that small changes "
-           "such as the children's clinic had made a big difference, and that the primary care home had fixed "
-           "an agreement for community services in writing.",
+           "such as the children's clinic had made a big difference, and that the primary care home had "
+           "settled a firm agreement for community services.",
     otherwise="Without the change, GPs would still be burning out, the district nurses would still be strangers, "
               "and integration would still be a meeting.",
     invitation="What if we chose the problem that takes the biggest share of our appointments and gave it its "
