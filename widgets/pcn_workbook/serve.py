@@ -51,6 +51,39 @@ class ServeError(Exception):
     """A problem the person starting the server can fix (bad folder, missing template...)."""
 
 
+APP_TAG = "app"
+
+
+def app_cells_only(notebook) -> bool:
+    """Keep only a chapter's app cells (tag ``app``); return whether anything was dropped.
+
+    A chapter notebook is both the book's story and the app's page. Voila's page shows only the
+    app cell (the ``pcn`` template), but it would run every cell: the story's tables, exercises
+    and solutions cost seconds of a kernel's time per page and per pooled kernel, for output
+    nobody sees. The app cell is self-contained (it imports what it uses;
+    tests/notebooks/test_notebook_hygiene.py), so Voila is handed just that. A notebook without an
+    app cell (the benchmark baseline) is served whole.
+    """
+    kept = [c for c in notebook.cells if APP_TAG in c.get("metadata", {}).get("tags", [])]
+    if not kept or len(kept) == len(notebook.cells):
+        return False
+    notebook.cells = kept
+    return True
+
+
+def app_contents_manager(base):
+    """A contents manager class that hands Voila chapter notebooks with their app cells only."""
+
+    class AppCellsContents(base):
+        def get(self, path, content=True, type=None, format=None, **kwargs):
+            model = super().get(path, content=content, type=type, format=format, **kwargs)
+            if content and model.get("type") == "notebook" and model.get("content") is not None:
+                app_cells_only(model["content"])
+            return model
+
+    return AppCellsContents
+
+
 def moved_location(path: str, query: str) -> str | None:
     """Where an app page's address now lives if it asks for a step that moved, else None.
 
@@ -326,6 +359,11 @@ def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
                 pools.update({nb: {"pool_size": n} for nb, n in options.pools})
                 self.config.VoilaKernelManager.kernel_pools_config = pools
             settings = super().init_settings()
+            # Voila made a LargeFileManager in init_settings; swap in one that serves app cells only
+            # (before any handler or pooled kernel reads a notebook through it).
+            contents = app_contents_manager(type(self.contents_manager))(parent=self,
+                                                                          root_dir=self.contents_manager.root_dir)
+            self.contents_manager = settings["contents_manager"] = contents
             if options.preheat:
                 self._pace_pool_fills()
             if plan is not None:
