@@ -86,3 +86,13 @@ def test_cells_import_only_what_a_workshop_install_has(path):
                 found.add(node.module.split(".")[0])
     outside = {m for m in found if m not in WORKSHOP_IMPORTS and m not in sys.stdlib_module_names}
     assert not outside, f"{path.name} imports {sorted(outside)}, which `make workshop` does not install"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_voila_runs_only_the_app_cell_of_a_chapter(path):
+    """Each chapter asks `pcn-workbook serve` to hand Voila its app cell alone (serve.app_cells_only);
+    that needs an app cell that imports everything it uses (the browser tests run it that way)."""
+    meta = json.loads(path.read_text())["metadata"]
+    assert meta["pcn"].get("voila") == "app-cells"
+    app = [c for c in cells(path) if "app" in c["metadata"].get("tags", [])]
+    assert len(app) == 1 and "import" in "".join(app[0]["source"])

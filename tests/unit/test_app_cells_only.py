@@ -20,8 +20,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 
 
-def test_only_app_cells_are_kept():
+def _chapter_like(voila="app-cells"):
     nb = nbformat.v4.new_notebook()
+    nb.metadata["pcn"] = {"description": "x", **({"voila": voila} if voila else {})}
+    return nb
+
+
+def test_only_app_cells_are_kept():
+    nb = _chapter_like()
     nb.cells = [nbformat.v4.new_markdown_cell("# Title"),
                 nbformat.v4.new_code_cell("setup()", metadata={"tags": ["remove-cell"]}),
                 nbformat.v4.new_code_cell("story()", metadata={"tags": ["hide-input"]}),
@@ -31,10 +37,27 @@ def test_only_app_cells_are_kept():
 
 
 def test_a_notebook_without_an_app_cell_is_served_whole():
-    nb = nbformat.v4.new_notebook()
+    nb = _chapter_like()
     nb.cells = [nbformat.v4.new_code_cell("a = 1"), nbformat.v4.new_code_cell("a")]
     assert serve.app_cells_only(nb) is False
     assert len(nb.cells) == 2
+
+
+@pytest.mark.parametrize("voila", [None, "all"])
+def test_a_notebook_that_does_not_ask_is_served_whole(voila):
+    """The baseline's app cell uses an import from the cell above it: it must run whole."""
+    nb = _chapter_like(voila)
+    nb.cells = [nbformat.v4.new_code_cell("from x import app"),
+                nbformat.v4.new_code_cell("app.build()", metadata={"tags": ["app"]})]
+    assert serve.app_cells_only(nb) is False
+    assert len(nb.cells) == 2
+
+
+def test_the_baseline_is_served_whole(tmp_path):
+    baseline = ROOT / "benchmarks" / "baseline.ipynb"
+    shutil.copy(baseline, tmp_path / baseline.name)
+    manager = serve.app_contents_manager(LargeFileManager)(root_dir=str(tmp_path))
+    assert len(manager.get(baseline.name)["content"].cells) == len(json.loads(baseline.read_text())["cells"])
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)

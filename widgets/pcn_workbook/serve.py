@@ -55,15 +55,18 @@ APP_TAG = "app"
 
 
 def app_cells_only(notebook) -> bool:
-    """Keep only a chapter's app cells (tag ``app``); return whether anything was dropped.
+    """Keep only the app cells (tag ``app``) of a notebook that asks for it; return whether it did.
 
     A chapter notebook is both the book's story and the app's page. Voila's page shows only the
     app cell (the ``pcn`` template), but it would run every cell: the story's tables, exercises
     and solutions cost seconds of a kernel's time per page and per pooled kernel, for output
-    nobody sees. The app cell is self-contained (it imports what it uses;
-    tests/notebooks/test_notebook_hygiene.py), so Voila is handed just that. A notebook without an
-    app cell (the benchmark baseline) is served whole.
+    nobody sees. A chapter whose app cell is self-contained says so in its metadata
+    (``"pcn": {"voila": "app-cells"}``; every chapter does, tests/notebooks/test_notebook_hygiene.py),
+    and Voila is handed just that cell. Any other notebook (the benchmark baseline, whose app cell
+    uses an import from the cell above) is served whole.
     """
+    if (notebook.get("metadata", {}).get("pcn") or {}).get("voila") != "app-cells":
+        return False
     kept = [c for c in notebook.cells if APP_TAG in c.get("metadata", {}).get("tags", [])]
     if not kept or len(kept) == len(notebook.cells):
         return False

@@ -57,8 +57,10 @@ def _check(value: bool, description: str, css: str) -> w.Checkbox:
                       layout=w.Layout(width="100%", max_width="660px")).add_class(css)
 
 
-class DecidingApp(w.VBox):
+class DecidingApp(page.StepWalk, w.VBox):
     """The chapter app as one widget; controls are attributes so tests can drive it."""
+
+    TEXT = text
 
     def __init__(self, state: DecidingState, problems: list[str]):
         super().__init__()
@@ -143,18 +145,6 @@ class DecidingApp(w.VBox):
                              committed=committed, people=self.people.value, briefed=self.briefed.value,
                              mandate=self.mandate.value, report=self.report.value, admin=self.admin.value,
                              seed=self.seed)
-
-    def _move(self, delta: int) -> None:
-        keys = [k for k, _ in text.STEPS]
-        self.step.value = keys[max(0, min(len(keys) - 1, keys.index(self.step.value) + delta))]
-
-    def _show_step(self, _=None) -> None:
-        key = self.step.value
-        self.step_text.value = text.HOOK if key == "hook" else text.INTROS[key]
-        self.back.disabled = key == text.STEPS[0][0]
-        self.next.disabled = key == text.STEPS[-1][0]
-        self.body.children = self._controls(key)
-        self._refresh()
 
     def _controls(self, key: str) -> list[w.Widget]:
         """The step's controls, chart places and notes; built on the first visit, then reused."""

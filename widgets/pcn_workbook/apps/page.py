@@ -38,3 +38,24 @@ def dataset_problem(title: str, error: Exception) -> w.HTML:
     return w.HTML(f"{STYLE}<h2>{escape(title)}</h2><p>The app cannot start because a dataset has a problem:</p>"
                   f"<p>{text}</p><p>Fix the file (or restore it from the repository) and reload the page.</p>"
                   ).add_class("pcn-message")
+
+
+class StepWalk:
+    """A guided walk (hook, one idea per step, sandbox) shown one step at a time: Back/Next and the
+    step's words. Mixed into a chapter app, which sets ``TEXT`` (its words module: ``STEPS``,
+    ``HOOK``, ``INTROS``) and has ``step``, ``step_text``, ``back``, ``next``, ``body``,
+    ``_controls(key)`` and ``_refresh()``."""
+
+    TEXT = None
+
+    def _move(self, delta: int) -> None:
+        keys = [k for k, _ in self.TEXT.STEPS]
+        self.step.value = keys[max(0, min(len(keys) - 1, keys.index(self.step.value) + delta))]
+
+    def _show_step(self, _=None) -> None:
+        key, text = self.step.value, self.TEXT
+        self.step_text.value = text.HOOK if key == "hook" else text.INTROS[key]
+        self.back.disabled = key == text.STEPS[0][0]
+        self.next.disabled = key == text.STEPS[-1][0]
+        self.body.children = self._controls(key)
+        self._refresh()

@@ -98,8 +98,10 @@ def strategies_table() -> str:
             "Always share</th><th>First 5 moves vs Always hoard</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
-class TrustApp(w.VBox):
+class TrustApp(page.StepWalk, w.VBox):
     """The chapter app as one widget; controls are attributes so tests can drive it."""
+
+    TEXT = text
 
     def __init__(self, state: TrustState, problems: list[str], moved: str = "", moved_query: str = ""):
         super().__init__()
@@ -182,18 +184,6 @@ class TrustApp(w.VBox):
                           effort=round(self.effort.value, 2),
                           cost=None if self.cost.value == trust.DEFAULT_COMMUNICATION_COST else round(self.cost.value, 2),
                           links=self.links.value, link_noise=round(self.link_noise.value, 2))
-
-    def _move(self, delta: int) -> None:
-        keys = [k for k, _ in text.STEPS]
-        self.step.value = keys[max(0, min(len(keys) - 1, keys.index(self.step.value) + delta))]
-
-    def _show_step(self, _=None) -> None:
-        key = self.step.value
-        self.step_text.value = text.HOOK if key == "hook" else text.INTROS[key]
-        self.back.disabled = key == text.STEPS[0][0]
-        self.next.disabled = key == text.STEPS[-1][0]
-        self.body.children = self._controls(key)
-        self._refresh()
 
     def _controls(self, key: str) -> list[w.Widget]:
         """The step's controls, chart places and notes; built on the first visit, then reused."""
