@@ -68,12 +68,7 @@ class DecidingApp(page.StepWalk, w.VBox):
         self._problems = list(problems)
         self.seed = state.seed
         self._hold = False
-        self.step = w.ToggleButtons(options=[(label, key) for key, label in text.STEPS], value=state.step,
-                                    style={"button_width": "auto"}).add_class("pcn-steps")
-        self.back = w.Button(description="Back", icon="arrow-left", layout=w.Layout(width="120px"))
-        self.next = w.Button(description="Next", icon="arrow-right", button_style="primary", layout=w.Layout(width="120px"))
-        self.back.on_click(lambda _: self._move(-1))
-        self.next.on_click(lambda _: self._move(+1))
+        self._build_walk(state.step)
         self.body = w.VBox().add_class("pcn-step-body")
         self.message = w.HTML().add_class("pcn-message")
         self.narrative = w.HTML().add_class("pcn-narrative")

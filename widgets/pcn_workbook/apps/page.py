@@ -48,6 +48,16 @@ class StepWalk:
 
     TEXT = None
 
+    def _build_walk(self, step: str, button_width: str = "auto") -> None:
+        """The step buttons and Back/Next; call once, early in ``__init__``."""
+        self.step = w.ToggleButtons(options=[(label, key) for key, label in self.TEXT.STEPS], value=step,
+                                    style={"button_width": button_width}).add_class("pcn-steps")
+        self.back = w.Button(description="Back", icon="arrow-left", layout=w.Layout(width="120px"))
+        self.next = w.Button(description="Next", icon="arrow-right", button_style="primary",
+                             layout=w.Layout(width="120px"))
+        self.back.on_click(lambda _: self._move(-1))
+        self.next.on_click(lambda _: self._move(+1))
+
     def _move(self, delta: int) -> None:
         keys = [k for k, _ in self.TEXT.STEPS]
         self.step.value = keys[max(0, min(len(keys) - 1, keys.index(self.step.value) + delta))]

@@ -110,12 +110,7 @@ class TrustApp(page.StepWalk, w.VBox):
         self.seed = state.seed
         self._hold = False
         names = [(s.name, k) for k, s in trust.STRATEGIES.items()]
-        self.step = w.ToggleButtons(options=[(label, key) for key, label in text.STEPS], value=state.step,
-                                    style={"button_width": "104px"}).add_class("pcn-steps")
-        self.back = w.Button(description="Back", icon="arrow-left", layout=w.Layout(width="120px"))
-        self.next = w.Button(description="Next", icon="arrow-right", button_style="primary", layout=w.Layout(width="120px"))
-        self.back.on_click(lambda _: self._move(-1))
-        self.next.on_click(lambda _: self._move(+1))
+        self._build_walk(state.step, button_width="104px")
         self.body = w.VBox().add_class("pcn-step-body")
         self.message = w.HTML().add_class("pcn-message")
         self.narrative = w.HTML().add_class("pcn-narrative")
