@@ -205,15 +205,7 @@ class DecidingApp(page.StepWalk, w.VBox):
         except (decisions.DecisionError, rep.RepresentationError) as err:
             self._problems.append(str(err))
         page.show_messages(self.message, self._problems)
-        self.share_link.value = (f"Link to this view: <code>{escape(request.page_path())}?"
-                                 f"{escape(self.state.to_query())}</code>")
-
-    def _draw(self, name: str, template, parts: dict) -> None:
-        if name not in self.charts:
-            self.charts[name] = live_chart(template().properties(**parts), f"pcn-{name}-chart")
-            self.slots[name].children = [self.charts[name]]
-        else:
-            update_chart(self.charts[name], parts)
+        self._show_share_link()
 
     def _render_hook(self) -> str:
         return ""

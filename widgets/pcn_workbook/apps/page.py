@@ -58,6 +58,22 @@ class StepWalk:
         self.back.on_click(lambda _: self._move(-1))
         self.next.on_click(lambda _: self._move(+1))
 
+    def _draw(self, name: str, template, parts: dict) -> None:
+        """Show the live chart ``name`` in its slot: built on first use, then only its parts change."""
+        from ..charts.live import live_chart, update_chart
+
+        if name not in self.charts:
+            self.charts[name] = live_chart(template().properties(**parts), f"pcn-{name}-chart")
+            self.slots[name].children = [self.charts[name]]
+        else:
+            update_chart(self.charts[name], parts)
+
+    def _show_share_link(self) -> None:
+        from . import request
+
+        self.share_link.value = (f"Link to this view: <code>{escape(request.page_path())}?"
+                                 f"{escape(self.state.to_query())}</code>")
+
     def _move(self, delta: int) -> None:
         keys = [k for k, _ in self.TEXT.STEPS]
         self.step.value = keys[max(0, min(len(keys) - 1, keys.index(self.step.value) + delta))]

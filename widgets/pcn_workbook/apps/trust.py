@@ -232,15 +232,7 @@ class TrustApp(page.StepWalk, w.VBox):
             self._problems.append(str(err))
         self._problems.extend(notes)
         page.show_messages(self.message, self._problems)
-        self.share_link.value = (f"Link to this view: <code>{escape(request.page_path())}?"
-                                 f"{escape(self.state.to_query())}</code>")
-
-    def _draw(self, name: str, template, parts: dict) -> None:
-        if name not in self.charts:
-            self.charts[name] = live_chart(template().properties(**parts), f"pcn-{name}-chart")
-            self.slots[name].children = [self.charts[name]]
-        else:
-            update_chart(self.charts[name], parts)
+        self._show_share_link()
 
     def _render_hook(self, payoffs) -> str:
         return ""
