@@ -16,7 +16,6 @@ from html import escape
 import ipywidgets as w
 
 from ..charts import deciding as charts
-from ..charts.live import live_chart, update_chart
 from ..models import decisions
 from ..models import representation as rep
 from . import deciding_text as text

@@ -16,7 +16,6 @@ from html import escape
 import ipywidgets as w
 
 from ..charts import trust as charts
-from ..charts.live import live_chart, update_chart
 from ..models import trust
 from . import page, request
 from .request import split_workshop, with_workshop
