@@ -2,6 +2,9 @@
 
 ``chromium``: one headless Debian Chromium per test process. Playwright's sync API runs its own
 event loop, so a process may hold only one; the browser tests and the book's page tests share it.
+Every context it opens waits up to ``PATIENCE_MS`` for a navigation or an action (Playwright's
+30 s default is too short for a Voila page that starts a kernel on a loaded 2-core CI machine:
+a wait is not a timing assertion; speed is measured in benchmarks/).
 
 ``postgres_url``: a throwaway PostgreSQL server per test process (tests/postgres.py), for the
 workshop store's tests; skipped when PostgreSQL is missing, a failure under CI.
@@ -19,6 +22,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from voila_browser import CHROMIUM, launch_chromium  # noqa: E402  (one place for the launch flags)
 
 
+PATIENCE_MS = 90_000
+
+
+class PatientBrowser:
+    """The Playwright browser, whose every new context waits ``PATIENCE_MS`` by default."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(PATIENCE_MS)
+        context.set_default_navigation_timeout(PATIENCE_MS)
+        return context
+
+    def new_page(self, **options):
+        return self.new_context(**options).new_page()
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def chromium():
     playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -26,7 +51,7 @@ def chromium():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
     with playwright_sync.sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        yield browser
+        yield PatientBrowser(browser)
         browser.close()
 
 
