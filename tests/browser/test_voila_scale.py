@@ -40,6 +40,28 @@ def test_band_slider_regroups_the_area(tab, voila_server):
     tab.assert_clean()
 
 
+def test_the_chart_changes_in_place_from_one_served_bundle(tab, voila_server):
+    """A slider step changes the drawn Vega view (no second embed), the subtitle and the text
+    alternative follow, and the chart's JavaScript is one cached file, not a copy per chart."""
+    open_app(tab, voila_server, "?area=27D")
+    embed = f"{CHART} .vega-embed"
+    words = lambda: tab.page.text_content(f"{CHART} svg")  # noqa: E731 (an SVG has no inner_text)
+    subtitle, label = words(), tab.page.get_attribute(embed, "aria-label")
+    tab.press_on(BAND, "ArrowRight")
+    tab.page.wait_for_function("s => document.querySelector(s).dataset.updates === '1'", arg=embed)
+    tab.press_on(BAND, "ArrowRight")
+    tab.page.wait_for_function("s => document.querySelector(s).dataset.updates === '2'", arg=embed)
+    assert tab.page.get_attribute(embed, "data-embeds") == "1"
+    assert "40,000 to" in words() and words() != subtitle
+    assert tab.page.get_attribute(embed, "aria-label") != label
+    bundles = tab.page.evaluate("performance.getEntriesByType('resource').map(e => e.name)"
+                                ".filter(n => n.includes('/pcn-assets/livechart-'))")
+    assert len(bundles) == 1, bundles
+    response = tab.page.request.get(bundles[0])
+    assert response.ok and "immutable" in response.headers["cache-control"]
+    tab.assert_clean()
+
+
 def test_hospital_slider_changes_the_relationship_count(tab, voila_server):
     open_app(tab, voila_server, "?area=27D")
     text = tab.page.inner_text(RESULT)

@@ -323,11 +323,13 @@ def _nodelay() -> bool:
 def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
     """Voila, with our kernel websocket (TCP_NODELAY), our pools, and in room mode the door."""
     from jupyter_core.utils import ensure_async
+    from tornado import web as web_static
     from voila.app import Voila
     from voila.request_info_handler import RequestInfoSocketHandler
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+    from pcn_workbook.charts import live_bundle as live
     from pcn_workbook.workshop import door
 
     nodelay = _nodelay()
@@ -354,6 +356,12 @@ def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
         def open(self, kernel_id: str) -> None:
             super().open(kernel_id)
             waiting.setdefault(kernel_id, asyncio.Event()).set()
+
+    class ChartAsset(web_static.StaticFileHandler):
+        """The live charts' JavaScript: one file named by its content's hash, so cached for a year."""
+
+        def set_extra_headers(self, path):
+            self.set_header("Cache-Control", "public, max-age=31536000, immutable")
 
     class WorkbookVoila(Voila):
         def init_settings(self):
@@ -439,6 +447,8 @@ def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
             routes = [(prefix + pattern, handler, kwargs) for pattern, handler, kwargs in
                       web.handlers(workshop_store.open_store, link_base=link_base,
                                    token=plan.token if plan is not None else "")]
+            routes.append((f"{prefix}/{live.ASSET_PREFIX}(livechart-[0-9a-f]{{16}}[.]js)", ChartAsset,
+                           {"path": str(live.cache_dir())}))
             swap = {VoilaKernelWebsocketHandler: KernelSocket, RequestInfoSocketHandler: RequestInfoSocket,
                     TornadoVoilaHandler: Page}
             if plan is not None:
@@ -485,6 +495,24 @@ def open_workshop_store(options: ServeOptions) -> str:
     return url
 
 
+def serve_live_charts() -> str:
+    """Build the live charts' JavaScript once (in a child process) and tell kernels where it is served.
+
+    Kernels inherit ``PCN_WORKBOOK_LIVECHART_URL``; their charts then import one cached file instead
+    of each carrying the Vega bundle (see ``charts/live.py``). Returns the path served."""
+    from pcn_workbook.charts import live_bundle as live
+
+    try:
+        live.build_bundle_elsewhere()
+    except Exception as err:  # noqa: BLE001 - charts still work, each with its own copy
+        print(f"PCN Workbook: the shared chart bundle could not be built ({err}); each chart carries its own.",
+              flush=True)
+        os.environ.pop(live.URL_ENV, None)
+        return ""
+    os.environ[live.URL_ENV] = "/" + live.ASSET_PREFIX + live.bundle_name()
+    return os.environ[live.URL_ENV]
+
+
 def run(options: ServeOptions) -> None:
     """Start Voila in this process and serve until interrupted."""
     check(options)
@@ -493,6 +521,7 @@ def run(options: ServeOptions) -> None:
 
     allow_unload_shutdown()
     open_workshop_store(options)
+    serve_live_charts()
 
     data_dir = template_data_dir()
     os.environ["JUPYTER_PATH"] = os.pathsep.join(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import altair as alt
 import ipywidgets as widgets
 
+from ..charts.offline import enable_jupyterchart_offline
+
 SLIDER_CLASS = "pcn-baseline-slider"
 CHART_CLASS = "pcn-baseline-chart"
 LEVEL_PARAM = "level"  # not "height": Vega already has a signal by that name (the plot height)
@@ -34,7 +36,7 @@ def _bar_chart(initial: int) -> alt.Chart:
 
 def build(initial: int = 5) -> widgets.VBox:
     """Return the slider and chart in a VBox; moving the slider resizes the bar."""
-    alt.JupyterChart.enable_offline()
+    enable_jupyterchart_offline()  # Altair's offline bundle, read from the cache (as the apps' is)
     slider = widgets.IntSlider(value=initial, min=0, max=MAX_LEVEL, description="Value")
     slider.add_class(SLIDER_CLASS)
     chart = alt.JupyterChart(_bar_chart(initial), embed_options={"renderer": "svg"})

@@ -1,58 +1,75 @@
-"""Live charts for apps: ``alt.JupyterChart`` with its JavaScript bundled, so nothing comes from a CDN.
+"""Live charts for apps: one small anywidget (``LiveChart``) whose Vega view changes in place.
 
-Altair's ``JupyterChart.enable_offline()`` builds the Vega bundle with vl-convert, which costs each
-kernel about a second and a hundred megabytes. The bundle depends only on the installed altair and
-vl-convert versions, so it is built once, kept in a cache file, and later kernels just read it.
+Why not ``alt.JupyterChart``: changing its spec throws the Vega view away and embeds a new one
+(40-60 ms in the browser per slider step), and offline each chart carries its own copy of the Vega
+bundle (~900 KB of JavaScript that the browser parses once per chart, reason for anywidget's
+"Failed to initialize model" when a loaded machine takes over two seconds).
+
+``LiveChart`` keeps the whole Vega-Lite spec in its ``spec`` trait (so a new view, a test or a
+screenshot always sees the truth), and its front end (``live.js``) compares each new spec with what
+it shows: when only named datasets, the title's lines or the description changed (what the chart
+builders' ``*_parts`` functions return) it applies a Vega changeset and signal updates to the view it
+keeps; anything else re-embeds.
+
+Where its JavaScript comes from:
+
+* under ``pcn-workbook serve`` the server builds ``live.js`` with Vega into one file, serves it at
+  ``<base>/pcn-assets/livechart-<hash>.js`` with a year-long cache, and tells kernels the path in
+  ``PCN_WORKBOOK_LIVECHART_URL``; each widget then carries a few hundred bytes that import it, so a
+  page parses Vega once and a reload takes it from the browser's cache;
+* anywhere else (JupyterLab, plain Voila, the tests) the bundle is inlined in the widget, as
+  Altair's offline JupyterChart does.
+
+How the bundle is built and named: ``live_bundle.py``.
 """
 
 from __future__ import annotations
 
 import os
-from importlib.metadata import version
-from pathlib import Path
 
 import altair as alt
+import anywidget
+import traitlets
+
+from .live_bundle import URL_ENV, bundle_path, loader
 
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}  # svg: screen readers get the description
 
 
-def _cache_file() -> Path:
-    root = Path(os.environ.get("PCN_WORKBOOK_CACHE", Path.home() / ".cache" / "pcn-workbook"))
-    return root / f"jupyterchart-altair{version('altair')}-vlc{version('vl-convert-python')}.js"
+def _esm() -> str:
+    url = os.environ.get(URL_ENV, "").strip()
+    if url:
+        return loader(url)
+    return bundle_path().read_text(encoding="utf-8")
 
 
-def enable_offline() -> None:
-    """Make every JupyterChart carry its own JavaScript (from the cache when it exists)."""
-    if alt.JupyterChart._is_offline:
-        return
-    cache = _cache_file()
-    if cache.exists():
-        alt.JupyterChart._esm = cache.read_text(encoding="utf-8")
-        alt.JupyterChart._is_offline = True
-        return
-    alt.JupyterChart.enable_offline()
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(alt.JupyterChart._esm, encoding="utf-8")
-        tmp.replace(cache)  # atomic: concurrent kernels never read half a file
-    except OSError:
-        pass  # a read-only home only costs speed
+class LiveChart(anywidget.AnyWidget):
+    """A Vega-Lite chart in an app; set ``spec`` (or call ``update_chart``) to change it."""
+
+    _css = ".pcn-live-chart .vega-embed { overflow: visible; }"
+    spec = traitlets.Dict().tag(sync=True)
+    embed_options = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, **kwargs):
+        if "_esm" not in LiveChart.__dict__:
+            LiveChart._esm = _esm()  # read by AnyWidget.__init__; decided once per kernel
+        super().__init__(**kwargs)
 
 
-def live_chart(chart: alt.TopLevelMixin, css_class: str) -> alt.JupyterChart:
-    """A JupyterChart for an app, tagged with a CSS class for tests and styling."""
-    enable_offline()
-    widget = alt.JupyterChart(chart, embed_options=EMBED_OPTIONS)
+def live_chart(chart: alt.TopLevelMixin, css_class: str) -> LiveChart:
+    """A live chart for an app, tagged with a CSS class for tests and styling."""
+    widget = LiveChart(spec=chart.to_dict(), embed_options=EMBED_OPTIONS)
+    widget.add_class("pcn-live-chart")
     widget.add_class(css_class)
     return widget
 
 
-def update_chart(widget: alt.JupyterChart, parts: dict) -> None:
-    """Swap a live chart's named datasets and top-level text (title, description) in place.
+def update_chart(widget: LiveChart, parts: dict) -> None:
+    """Swap a live chart's named datasets and top-level text (title, description).
 
     Rebuilding and re-validating an Altair chart on every slider step costs 50-130 ms; the design
-    is fixed, so only the parts that change are sent (a chart builder's ``*_parts`` function).
+    is fixed, so only the parts that change are sent (a chart builder's ``*_parts`` function), and
+    the browser changes the drawn view in place.
     """
     spec = {**widget.spec, **{k: v for k, v in parts.items() if k != "datasets"}}
     spec["datasets"] = {**widget.spec.get("datasets", {}), **parts.get("datasets", {})}

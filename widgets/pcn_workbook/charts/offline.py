@@ -247,13 +247,47 @@ def use_vendored_vega(base_url: str) -> None:
     )
 
 
+def _jupyterchart_cache_file() -> Path:
+    from importlib.metadata import version
+
+    from .live_bundle import cache_dir
+
+    return cache_dir() / f"jupyterchart-altair{version('altair')}-vlc{version('vl-convert-python')}.js"
+
+
+def enable_jupyterchart_offline() -> None:
+    """Make every ``alt.JupyterChart`` carry its own JavaScript, read from a cache file when it exists.
+
+    Altair's ``JupyterChart.enable_offline()`` builds the Vega bundle with vl-convert, which costs
+    each kernel about a second and a hundred megabytes. The bundle depends only on the installed
+    altair and vl-convert, so it is built once, kept in a cache file, and later kernels read it.
+    (The apps' own charts are ``charts.live.LiveChart``; this is for story charts in JupyterLab and
+    for the bare baseline app.)
+    """
+    import altair as alt
+
+    if alt.JupyterChart._is_offline:
+        return
+    cache = _jupyterchart_cache_file()
+    if cache.exists():
+        alt.JupyterChart._esm = cache.read_text(encoding="utf-8")
+        alt.JupyterChart._is_offline = True
+        return
+    alt.JupyterChart.enable_offline()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(alt.JupyterChart._esm, encoding="utf-8")
+        tmp.replace(cache)  # atomic: concurrent kernels never read half a file
+    except OSError:
+        pass  # a read-only home only costs speed
+
+
 def use_offline_widgets() -> None:
     """Render altair charts as ``alt.JupyterChart`` widgets with a locally built bundle."""
     import altair as alt
 
-    from .live import enable_offline
-
-    enable_offline()  # the cached bundle: no vl-convert import after the first kernel
+    enable_jupyterchart_offline()  # the cached bundle: no vl-convert import after the first kernel
     alt.renderers.enable("jupyter", offline=True, embed_options=dict(EMBED_OPTIONS))
 
 

@@ -1,0 +1,71 @@
+"""The apps' live chart widget: what the kernel sends and where its JavaScript comes from."""
+
+from __future__ import annotations
+
+import altair as alt
+import pytest
+
+from pcn_workbook.charts import live, live_bundle
+
+
+def _chart(rows, title="First"):
+    return (alt.Chart(alt.NamedData("rows")).mark_bar().encode(x="x:Q", y="y:N")
+            .properties(datasets={"rows": rows}, title={"text": title, "subtitle": "sub"}, description="d1"))
+
+
+@pytest.fixture
+def fresh_class(monkeypatch):
+    """Let a test choose the kernel's mode: the class decides its JavaScript on first use."""
+    monkeypatch.delattr(live.LiveChart, "_esm", raising=False)
+    yield
+    monkeypatch.delattr(live.LiveChart, "_esm", raising=False)
+
+
+def test_the_spec_is_the_whole_chart_and_updates_merge_parts():
+    widget = live.live_chart(_chart([{"x": 1, "y": "a"}]), "pcn-test-chart")
+    assert {"pcn-live-chart", "pcn-test-chart"} <= set(widget._dom_classes)
+    assert widget.spec["datasets"] == {"rows": [{"x": 1, "y": "a"}]}
+    layer = widget.spec["mark"]
+    live.update_chart(widget, {"datasets": {"rows": [{"x": 2, "y": "b"}]}, "description": "d2",
+                               "title": {"text": "Second", "subtitle": "sub"}})
+    assert widget.spec["datasets"]["rows"] == [{"x": 2, "y": "b"}]
+    assert (widget.spec["description"], widget.spec["title"]["text"]) == ("d2", "Second")
+    assert widget.spec["mark"] == layer  # the design is untouched
+
+
+def test_an_update_that_changes_nothing_sends_nothing():
+    widget = live.live_chart(_chart([{"x": 1, "y": "a"}]), "pcn-test-chart")
+    sent = []
+    widget.observe(lambda change: sent.append(change), names="spec")
+    live.update_chart(widget, {"datasets": {"rows": [{"x": 1, "y": "a"}]}})
+    assert sent == []
+    live.update_chart(widget, {"datasets": {"rows": [{"x": 3, "y": "a"}]}})
+    assert len(sent) == 1
+
+
+def test_served_kernels_send_a_small_loader(monkeypatch, fresh_class):
+    url = "/pcn-assets/" + live_bundle.bundle_name()
+    monkeypatch.setenv(live_bundle.URL_ENV, url)
+    widget = live.live_chart(_chart([]), "pcn-test-chart")
+    assert url in widget._esm and len(widget._esm) < 500
+    assert "export default" in widget._esm
+
+
+def test_other_kernels_inline_the_bundle(monkeypatch, fresh_class):
+    monkeypatch.delenv(live_bundle.URL_ENV, raising=False)
+    widget = live.live_chart(_chart([]), "pcn-test-chart")
+    assert len(widget._esm) > 100_000  # Vega itself
+    assert "pcn_title" in widget._esm and "https://" not in widget._esm.split("\n", 1)[0]
+
+
+def test_the_bundle_name_follows_its_source(monkeypatch, tmp_path):
+    name = live_bundle.bundle_name()
+    other = tmp_path / "live.js"
+    other.write_text(live_bundle.SOURCE.read_text(encoding="utf-8") + "\n// changed\n", encoding="utf-8")
+    live_bundle.bundle_name.cache_clear()
+    monkeypatch.setattr(live_bundle, "SOURCE", other)
+    try:
+        assert live_bundle.bundle_name() != name
+        assert live_bundle.bundle_name().startswith("livechart-") and live_bundle.bundle_name().endswith(".js")
+    finally:
+        live_bundle.bundle_name.cache_clear()

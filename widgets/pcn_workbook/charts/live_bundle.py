@@ -1,0 +1,69 @@
+"""Where the live charts' JavaScript comes from (no heavy imports: the server uses this too).
+
+``live.js`` is bundled with Vega by vl-convert (about a second and a hundred megabytes) once per
+version of ``live.js``, altair and vl-convert, kept in ``$PCN_WORKBOOK_CACHE`` (default
+``~/.cache/pcn-workbook``) and read from there afterwards. ``pcn-workbook serve`` serves it at
+``/pcn-assets/<bundle_name()>`` and tells kernels so in ``PCN_WORKBOOK_LIVECHART_URL``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+SOURCE = Path(__file__).with_name("live.js")
+URL_ENV = "PCN_WORKBOOK_LIVECHART_URL"
+ASSET_PREFIX = "pcn-assets/"
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("PCN_WORKBOOK_CACHE", Path.home() / ".cache" / "pcn-workbook"))
+
+
+@lru_cache(maxsize=1)
+def bundle_name() -> str:
+    """File name of the bundle: changes whenever live.js, altair or vl-convert change."""
+    key = "\n".join([SOURCE.read_text(encoding="utf-8"), version("altair"), version("vl-convert-python")])
+    return f"livechart-{hashlib.sha256(key.encode()).hexdigest()[:16]}.js"
+
+
+def bundle_path() -> Path:
+    """The bundle on disk, built first if it is missing (atomic: concurrent builders never clash)."""
+    path = cache_dir() / bundle_name()
+    if path.exists():
+        return path
+    import vl_convert  # only here: it costs a kernel ~100 MB
+
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    code = vl_convert.javascript_bundle(SOURCE.read_text(encoding="utf-8"), vl_version=vl_version_for_vl_convert())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(code, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def build_bundle_elsewhere() -> Path:
+    """Build the bundle in a child process (a server should not hold vl-convert's memory)."""
+    path = cache_dir() / bundle_name()
+    if not path.exists():
+        import subprocess
+
+        subprocess.run([sys.executable, "-c", "from pcn_workbook.charts.live_bundle import bundle_path; bundle_path()"],
+                       check=True, env={**os.environ})
+    return path
+
+
+def loader(url: str) -> str:
+    """A widget's whole JavaScript when the bundle is served: import it (once per page) and render."""
+    return ("let lib;\n"
+            "export default { async render(ctx) {\n"
+            f"  lib ??= import(new URL({json.dumps(url)}, document.baseURI).href);\n"
+            "  return (await lib).default.render(ctx);\n"
+            "} };\n")
