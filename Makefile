@@ -24,7 +24,7 @@ workshop: $(VENV)/.installed
 
 test: $(VENV)/.installed-test $(ORACLE)/.installed chromium postgresql
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS) \
-	    --nbval-lax --nbval-current-env tests notebooks benchmarks/baseline.ipynb
+	    --nbval-lax --nbval-current-env tests notebooks benchmarks/baseline.ipynb benchmarks/reference/output_pattern.ipynb
 
 book: $(VENV)/.installed-test
 	$(BIN)/pcn-workbook book

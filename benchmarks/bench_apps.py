@@ -16,7 +16,10 @@ Method (STACK-NOTES, "Measuring a Voila app in a real browser"): a fresh Chromiu
 * Kernel memory: resident set size of the page's kernel process, right after it is interactive
   (median over both modes).
 Prints a table with each app's figures and their ratio to the baseline; writes
-``benchmarks/results/<timestamp>.json`` (git-ignored).
+``benchmarks/results/<timestamp>.json`` (git-ignored) and ``benchmarks/results/latest.json`` (the
+issue-12 figures: per app the ratios to the bare baseline app and to the re-render-into-an-Output
+app (benchmarks/reference/output_pattern.ipynb), both measured in the same run; committed when the
+figures are taken for a closing note).
 """
 
 from __future__ import annotations
@@ -37,12 +40,16 @@ from page_timing import slider_latency, time_to_interactive
 from voila_browser import REPO, VoilaServer, launch_chromium
 
 BASELINE = REPO / "benchmarks" / "baseline.ipynb"
+OUTPUT_PATTERN = REPO / "benchmarks" / "reference" / "output_pattern.ipynb"  # the common slow way
+TARGETS = {"slider_p95_ratio": 1.5, "output_pattern_p95_ratio": 0.5, "tti_preheated_ratio": 1.1,
+           "tti_cold_ratio": 1.2, "kernel_rss_mb": 150}  # issue 12: each figure at most this
 RESULTS = REPO / "benchmarks" / "results"
 # Per notebook: slider, chart, and an element that changes on every slider step (the
 # "response"; the chart itself for the baseline), and optionally a query string that opens the
 # app where that slider is (the trust app is a guided walk). Classes are set in each app module.
 SELECTORS = {
     "baseline.ipynb": (".pcn-baseline-slider", ".pcn-baseline-chart", ".pcn-baseline-chart"),
+    "output_pattern.ipynb": (".pcn-output-slider", ".pcn-output-chart", ".pcn-output-chart"),
     "02_autonomy_paradox.ipynb": (".pcn-tolerance", ".pcn-paradox-chart", ".pcn-narrative"),
     "03_scale_choices.ipynb": (".pcn-band", ".pcn-networks-chart", ".pcn-narrative"),
     "04_trust.ipynb": (".pcn-noise", ".pcn-match-chart", ".pcn-narrative", "?step=noise&a=tit_for_tat&b=tit_for_tat"),
@@ -64,6 +71,8 @@ class App:
     chart_ms: list[float] = field(default_factory=list)  # presses that changed the chart
     response_ms: list[float] = field(default_factory=list)
     kernel_rss_mb: list[float] = field(default_factory=list)
+    kernel_uss_mb: list[float] = field(default_factory=list)
+    kernel_pss_mb: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -85,8 +94,8 @@ def percentile(values: list[float], q: float) -> float | None:
 def find_apps(notebooks: Path, only: list[str]) -> list[App]:
     chapters = sorted(notebooks.glob("[0-9][0-9]*_*.ipynb"))  # 04b_deciding_together too
     apps = []
-    for notebook in [BASELINE, *chapters]:
-        if only and notebook.stem not in only and notebook != BASELINE:
+    for notebook in [BASELINE, OUTPUT_PATTERN, *chapters]:
+        if only and notebook.stem not in only and notebook not in (BASELINE, OUTPUT_PATTERN):
             continue
         if notebook.name not in SELECTORS:
             print(f"skipped {notebook.name}: add its slider/chart classes to SELECTORS")
@@ -108,6 +117,7 @@ def measure(apps: list[App], mode: str, args, log_dir: Path, playwright) -> None
             if preheat:
                 server.wait_for_pools()
         browser = launch_chromium(playwright)
+        args.chromium = browser.version
         for run in range(args.runs):
             for app in apps:
                 server = servers[app.notebook.parent]
@@ -124,9 +134,11 @@ def measure(apps: list[App], mode: str, args, log_dir: Path, playwright) -> None
                 if preheat and not server.served_preheated(kernel_id):
                     app.errors.append(f"{mode} run {run}: page did not get a pooled kernel")
                 app.tti[mode].append(seconds)
-                rss = server.kernel_rss(kernel_id) if kernel_id else None
-                if rss:
-                    app.kernel_rss_mb.append(rss / 2**20)
+                memory = server.kernel_memory(kernel_id) if kernel_id else None
+                if memory:
+                    app.kernel_rss_mb.append(memory["rss"])
+                    app.kernel_uss_mb.append(memory["uss"])
+                    app.kernel_pss_mb.append(memory["pss"])
                 print(f"  {mode:9} run {run + 1}/{args.runs} {app.name}: {seconds:.2f} s")
         if preheat or "preheated" not in args.modes:  # latency once, preferably preheated
             for app in apps:
@@ -143,6 +155,56 @@ def measure(apps: list[App], mode: str, args, log_dir: Path, playwright) -> None
     finally:
         for server in servers.values():
             server.stop()
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _ratio(value, ref) -> float | None:
+    return None if value is None or not ref else round(value / ref, 3)
+
+
+def results_document(apps: list[App], started: str, load_before, load_after, versions: dict) -> dict:
+    """``latest.json``: per app the issue-12 figures and their ratios to the references measured in
+    the same run (the bare baseline app, and the re-render-into-an-Output app)."""
+    def figures(app: App) -> dict:
+        cold, warm = _median(app.tti["cold"]), _median(app.tti["preheated"])
+        return {"tti_cold_ms": None if cold is None else round(cold * 1000, 1),
+                "tti_preheated_ms": None if warm is None else round(warm * 1000, 1),
+                "slider_p50_ms": percentile(app.chart_ms, 0.5), "slider_p95_ms": percentile(app.chart_ms, 0.95),
+                "chart_changes": f"{len(app.chart_ms)} of {app.presses}",
+                "kernel_rss_mb": _median(app.kernel_rss_mb), "kernel_uss_mb": _median(app.kernel_uss_mb),
+                "kernel_pss_mb": _median(app.kernel_pss_mb), "errors": app.errors}
+
+    by_name = {app.notebook: app for app in apps}
+    base = figures(by_name[BASELINE]) if BASELINE in by_name else {}
+    output = figures(by_name[OUTPUT_PATTERN]) if OUTPUT_PATTERN in by_name else {}
+    rows = {}
+    for app in apps:
+        if app.notebook in (BASELINE, OUTPUT_PATTERN):
+            continue
+        row = figures(app)
+        row.update(tti_cold_ratio=_ratio(row["tti_cold_ms"], base.get("tti_cold_ms")),
+                   tti_preheated_ratio=_ratio(row["tti_preheated_ms"], base.get("tti_preheated_ms")),
+                   slider_p95_ratio=_ratio(row["slider_p95_ms"], base.get("slider_p95_ms")),
+                   output_pattern_p95_ratio=_ratio(row["slider_p95_ms"], output.get("slider_p95_ms")))
+        row["targets_met"] = {key: (row[key] is not None and row[key] <= limit) for key, limit in TARGETS.items()}
+        rows[app.name] = row
+    uss = [r["kernel_uss_mb"] for r in rows.values() if r["kernel_uss_mb"]]
+    return {
+        "taken_at": started,
+        "method": "STACK-NOTES: Measuring a Voila app in a real browser (benchmarks/bench_apps.py)",
+        "targets": {k: f"at most {v}" for k, v in TARGETS.items()},
+        "machine": {"cores": os.cpu_count(), "cpu": platform.processor() or platform.machine(),
+                    "platform": platform.platform(), "load_before": list(load_before),
+                    "load_after": list(load_after)},
+        "versions": versions,
+        "baseline": base,
+        "output_pattern": output,
+        "apps": rows,
+        "room_of_40_mb": None if not uss else round(40 * max(uss), 1),  # the hungriest app's unique memory x 40
+    }
 
 
 def summary(app: App) -> dict:
@@ -198,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pause-ms", type=int, default=200, help="pause between presses")
     parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks")
     parser.add_argument("--only", nargs="*", default=[], help="chapter notebook stems")
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="results file (issue-12 figures)")
     parser.add_argument("--modes", nargs="*", default=["cold", "preheated"],
                         choices=["cold", "preheated"])
     args = parser.parse_args(argv)
@@ -228,6 +291,21 @@ def main(argv: list[str] | None = None) -> int:
                   f"chart, {len(app.response_ms)} the response ({app.response})")
 
     RESULTS.mkdir(exist_ok=True)
+    load_after = os.getloadavg()
+    versions = {name: version(name) for name in ("voila", "jupyter_server", "ipywidgets", "anywidget", "altair",
+                                                   "vl-convert-python", "playwright")}
+    versions |= {"python": sys.version.split()[0], "chromium": getattr(args, "chromium", None)}
+    latest = results_document(apps, started.isoformat(timespec="seconds"), load_before, load_after, versions)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(latest, indent=2) + "\n")
+    for name, row in latest["apps"].items():
+        missed = [k for k, ok in row["targets_met"].items() if not ok]
+        print(f"  {name}: slider p95 {row['slider_p95_ratio']}x baseline, {row['output_pattern_p95_ratio']}x the"
+              f" Output pattern; TTI cold {row['tti_cold_ratio']}x, preheated {row['tti_preheated_ratio']}x;"
+              f" kernel {row['kernel_rss_mb'] and round(row['kernel_rss_mb'])} MB RSS"
+              f" / {row['kernel_uss_mb'] and round(row['kernel_uss_mb'])} USS"
+              + (f"; missed: {', '.join(missed)}" if missed else "; all targets met"))
+    print(f"wrote {args.out}")
     out = RESULTS / f"{started:%Y%m%dT%H%M%S}.json"
     record = {
         "started": started.isoformat(timespec="seconds"),
@@ -241,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             # other work on the machine skews absolute figures; ratios to baseline less so
             "load_average_1_5_15min": {"before": load_before, "after": os.getloadavg()},
         },
-        "settings": vars(args) | {"notebooks": str(args.notebooks)},
+        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "method": "STACK-NOTES: Measuring a Voila app in a real browser",
         "apps": {
             app.name: {

@@ -169,6 +169,19 @@ class VoilaServer:
                 continue
         return None
 
+    def kernel_memory(self, kernel_id: str) -> dict[str, float] | None:
+        """Resident (RSS), unique (USS) and proportional (PSS) memory in MB of the kernel with
+        this id: USS is what closing it would free, PSS its fair share of shared pages."""
+        for proc in self.processes()[1:]:
+            try:
+                if any(kernel_id in part for part in proc.cmdline()):
+                    full = proc.memory_full_info()
+                    return {"rss": full.rss / 2**20, "uss": full.uss / 2**20,
+                            "pss": getattr(full, "pss", float("nan")) / 2**20}
+            except psutil.Error:
+                continue
+        return None
+
     def wait_until_quiet(self, cpu_percent: float = 5.0, timeout: float = 120) -> None:
         """Wait until the server and its kernels use under ``cpu_percent`` of a core for 1 s
         (a pool refill has finished executing its notebook)."""

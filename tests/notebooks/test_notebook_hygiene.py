@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))  # 04b_... too
-ALL = CHAPTERS + [ROOT / "benchmarks" / "baseline.ipynb"]
+ALL = CHAPTERS + [ROOT / "benchmarks" / "baseline.ipynb", ROOT / "benchmarks" / "reference" / "output_pattern.ipynb"]
 
 
 def cells(path):
