@@ -1,11 +1,15 @@
-"""A dataset is checked by pandera once per content: later kernels skip the import, a changed file
-is checked again."""
+"""A dataset is checked by pandera once per content and kept on disk: later kernels skip the
+import and get the same table; a changed file, or a changed table it points at, is checked again;
+an unusable cache file or folder only costs a fresh check."""
 
 from __future__ import annotations
 
+import pickle
 import sys
 
+import pandas as pd
 import pytest
+from dataset_files import edit, read_rows, set_cell, write_rows
 
 from pcn_workbook import data
 
@@ -43,3 +47,85 @@ def test_a_changed_file_is_checked_again(keyed_table):
     data._load.cache_clear()
     with pytest.raises(data.DatasetError):
         data.load_table(name, path=copy)
+
+
+# --- the kept frames themselves ------------------------------------------------------------------
+
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    """An empty cache folder for this test, and no table remembered in this process."""
+    monkeypatch.setenv(data.VALIDATED_ENV, str(tmp_path / "cache"))
+    data._load.cache_clear()
+    yield tmp_path / "cache" / "validated"
+    data._load.cache_clear()
+
+
+def _count_checks(monkeypatch) -> list[str]:
+    """Record the file name of every pandera check from now on."""
+    checked, check = [], data._validate
+
+    def counting(frame, meta, file):
+        checked.append(file)
+        return check(frame, meta, file)
+
+    monkeypatch.setattr(data, "_validate", counting)
+    return checked
+
+
+def test_every_kept_table_is_the_table_its_checks_produced(empty_cache, monkeypatch):
+    names = [r["name"] for r in data.package()["resources"]]
+    fresh = {name: data.load_table(name) for name in names}
+    assert len(list(empty_cache.glob("*.pickle"))) == len(names)
+    data._load.cache_clear()
+    checked = _count_checks(monkeypatch)
+    for name in names:
+        pd.testing.assert_frame_equal(data.load_table(name), fresh[name], check_exact=True)
+    assert checked == []
+
+
+@pytest.mark.parametrize("garbage", [b"", b"\x80\x05not a pickle", pickle.dumps(["a list, not a table"]),
+                                     pickle.dumps(pd.DataFrame({"other": [1]}))])
+def test_a_kept_file_that_cannot_be_used_is_checked_again_and_replaced(empty_cache, monkeypatch, garbage):
+    first = data.load_table("scale_tiers")
+    (kept,) = empty_cache.glob("*.pickle")
+    kept.write_bytes(garbage)
+    data._load.cache_clear()
+    checked = _count_checks(monkeypatch)
+    again = data.load_table("scale_tiers")
+    assert checked == ["scale_tiers.csv"]
+    pd.testing.assert_frame_equal(again, first)
+    with kept.open("rb") as f:
+        pd.testing.assert_frame_equal(pickle.load(f), first)  # rewritten whole
+
+
+def test_a_table_is_checked_again_when_a_table_it_points_at_changes(empty_cache, datasets_copy):
+    data.story_figures(datasets_copy)  # passes, and is kept
+    figures = read_rows(datasets_copy / "story_figures.csv")
+    story = figures[1][figures[0].index("story")]
+    bank = read_rows(datasets_copy / "story_bank.csv")
+    at = bank[0].index("story")
+    write_rows(datasets_copy / "story_bank.csv", [bank[0], *(r for r in bank[1:] if r[at] != story)])
+    data._load.cache_clear()
+    with pytest.raises(data.DatasetError, match=f"story={story}\\) is not listed in story_bank.csv"):
+        data.story_figures(datasets_copy)  # story_figures.csv itself is unchanged
+
+
+def test_a_failed_check_is_never_kept(empty_cache, datasets_copy):
+    edit(datasets_copy, "scale_tiers.csv", set_cell(1, "min_population", "lots"))
+    for _ in range(2):
+        data._load.cache_clear()
+        with pytest.raises(data.DatasetError, match="'lots' is not a whole number"):
+            data.scale_tiers(datasets_copy)
+    assert not list(empty_cache.glob("*.pickle"))
+
+
+def test_tables_still_load_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv(data.VALIDATED_ENV, str(blocker))
+    data._load.cache_clear()
+    try:
+        assert len(data.scale_tiers()) == 3
+    finally:
+        data._load.cache_clear()
+    assert blocker.read_text(encoding="utf-8").startswith("a file")

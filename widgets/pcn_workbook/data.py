@@ -5,7 +5,9 @@ variable ``PCN_WORKBOOK_DATASETS`` points) and are described by ``datasets/datap
 (a Frictionless-style data package). Every check here is built from that file: column types,
 required cells, minimum/maximum, enum, pattern, unique fields, primary and foreign keys. So the
 schema lives in one place, and a facilitator who edits a CSV gets a :class:`DatasetError` that
-names the file, the spreadsheet row (header = row 1), the column and the problem.
+names the file, the spreadsheet row (header = row 1), the column and the problem. A table that
+passed its checks is kept on disk, keyed by its content, so later kernels neither check it again
+nor import pandera (see "checked tables, kept on disk" below).
 
 Sources: list sizes from NHS Digital, Patients Registered at a GP Practice, January 2021 (Open
 Government Licence v3.0); the Autonomy Paradox changes from Ben Gowland, "Can you solve The
@@ -19,6 +21,7 @@ import hashlib
 import json
 import math
 import os
+import pickle
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .models.gainshare import Change, Group, Practice
+from .runtime import CACHE_ENV, cache_dir
 
 DATASETS_ENV = "PCN_WORKBOOK_DATASETS"
 PACKAGE_FILE = "datapackage.json"
@@ -104,11 +108,101 @@ def load_table(resource_name: str, path: str | os.PathLike | None = None,
 def _load(name: str, file: Path, directory: Path, _file_stamp, _package_stamp) -> pd.DataFrame:
     meta = resource(name, directory)
     fields = meta["schema"]["fields"]
+    key = _content_key(name, file, directory)
+    frame = _recall(key, fields)
+    if frame is not None:
+        return frame
     frame = _parse(_read(file, fields), fields, file.name)
-    _validate(frame, meta, file.name, file)
-    for key in meta["schema"].get("foreignKeys", []):
-        _check_foreign_key(frame, key, directory, file.name)
+    _validate(frame, meta, file.name)
+    for foreign in meta["schema"].get("foreignKeys", []):
+        _check_foreign_key(frame, foreign, directory, file.name)
+    _remember(key, frame)
     return frame
+
+
+# ---------------------------------------------------------------- checked tables, kept on disk
+#
+# Checking a table needs pandera, which costs a kernel about 15 MB and a noticeable part of its
+# start-up; a workshop starts dozens of kernels that all read the same files. So a table that
+# passed every check is kept as a pickle named by a SHA-256 key of everything its checks depend on:
+# the CSV's bytes, its schema, the bytes and schema of every table its foreign keys point at (they
+# are not checked again on a hit), this module's code and the pandas and pandera versions. An
+# edited CSV has a new key and is read and checked again; a table that fails is never kept; a
+# cache file that cannot be read is ignored and replaced. The cache folder is the user's own
+# ($PCN_WORKBOOK_CACHE, default ~/.cache/pcn-workbook): whoever can write there can already run
+# code as that user, so unpickling from it trusts nothing new.
+
+VALIDATED_ENV = CACHE_ENV
+CACHE_FORMAT = "1"  # raise when the pickled frames change shape
+
+
+def _cache_folder() -> Path:
+    return cache_dir() / "validated"
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> bytes:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        pandera_version = version("pandera")  # read from its metadata: pandera itself stays unloaded
+    except PackageNotFoundError:
+        pandera_version = "absent"
+    return b"\0".join([CACHE_FORMAT.encode(), pd.__version__.encode(), pandera_version.encode(),
+                       Path(__file__).read_bytes()])
+
+
+def _content_key(name: str, file: Path, directory: Path) -> str | None:
+    """The SHA-256 key of a table's checks (see above), or None when a file cannot be read (the
+    normal path then reports it)."""
+    digest = hashlib.sha256(_code_fingerprint())
+    pending, seen = [(name, file)], {name}
+    try:
+        while pending:
+            table, path = pending.pop()
+            meta = resource(table, directory)
+            digest.update(b"\0" + json.dumps(meta, sort_keys=True).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            for foreign in meta["schema"].get("foreignKeys", []):
+                target = foreign["reference"]["resource"]
+                if target not in seen:
+                    seen.add(target)
+                    pending.append((target, directory / resource(target, directory)["path"]))
+    except (OSError, DatasetError):
+        return None
+    return digest.hexdigest()
+
+
+def _recall(key: str | None, fields: list[dict]) -> pd.DataFrame | None:
+    """The checked table kept under ``key``, or None (never kept, or unreadable: checked afresh)."""
+    if key is None:
+        return None
+    try:
+        with open(_cache_folder() / f"{key}.pickle", "rb") as kept:
+            frame = pickle.load(kept)
+    except Exception:  # noqa: BLE001 - missing, truncated or foreign: only a cache miss
+        return None
+    if not isinstance(frame, pd.DataFrame) or list(frame.columns) != [f["name"] for f in fields]:
+        return None
+    return frame
+
+
+def _remember(key: str | None, frame: pd.DataFrame) -> None:
+    """Keep a table that passed its checks (atomically: a reader never sees half a file)."""
+    if key is None:
+        return
+    target = _cache_folder() / f"{key}.pickle"
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as out:
+            pickle.dump(frame, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, target)
+    except OSError:  # a read-only or missing cache folder only costs speed
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 # ---------------------------------------------------------------- reading and parsing
@@ -197,39 +291,13 @@ def _schema(resource_json: str) -> pa.DataFrameSchema:  # noqa: F821
                               report_duplicates="all", name=meta["name"])
 
 
-#: Checks already passed, one empty file per (CSV content, its schema, this module's code): a kernel
-#: that loads a dataset someone has already checked skips pandera (import ~1.5 s, ~40 MB).
-VALIDATED_ENV = "PCN_WORKBOOK_CACHE"
+def _validate(frame: pd.DataFrame, meta: dict, file: str) -> None:
+    from pandera.errors import SchemaErrors  # here only: a table found in the cache skips pandera
 
-
-def _validated_stamp(path: Path | None, meta: dict) -> Path | None:
-    if path is None:
-        return None
     try:
-        key = hashlib.sha256(path.read_bytes())
-        key.update(json.dumps(meta, sort_keys=True).encode())
-        key.update(Path(__file__).read_bytes())
-    except OSError:
-        return None
-    root = Path(os.environ.get(VALIDATED_ENV, Path.home() / ".cache" / "pcn-workbook"))
-    return root / "validated" / key.hexdigest()
-
-
-def _validate(frame: pd.DataFrame, meta: dict, file: str, path: Path | None = None) -> None:
-    stamp = _validated_stamp(path, meta)
-    if stamp is None or not stamp.exists():
-        from pandera.errors import SchemaErrors
-
-        try:
-            _schema(json.dumps(meta, sort_keys=True)).validate(frame, lazy=True)
-        except SchemaErrors as errors:
-            raise DatasetError(file, _explain(errors.failure_cases, frame, meta)) from None
-        if stamp is not None:
-            try:
-                stamp.parent.mkdir(parents=True, exist_ok=True)
-                stamp.touch()
-            except OSError:
-                pass  # a read-only cache only costs speed
+        _schema(json.dumps(meta, sort_keys=True)).validate(frame, lazy=True)
+    except SchemaErrors as errors:
+        raise DatasetError(file, _explain(errors.failure_cases, frame, meta)) from None
     for field in meta["schema"]["fields"]:
         if field["type"] == "integer" and not frame[field["name"]].isna().any():
             frame[field["name"]] = frame[field["name"]].astype("int64")

@@ -208,4 +208,4 @@ def build(query: str | None = None) -> w.Widget:
         app = AutonomyApp(state, problems)
     except data.DatasetError as err:
         return page.dataset_problem("The autonomy paradox", err)
-    return with_workshop(app, "02_autonomy_paradox", code)
+    return page.built(with_workshop(app, "02_autonomy_paradox", code))

@@ -286,4 +286,4 @@ def build(query: str | None = None) -> w.Widget:
     """The app, set from a URL query string (by default the page's own, under Voila)."""
     code, query = split_workshop(request.query_string() if query is None else query)
     state, problems = deciding_from_query(query)
-    return with_workshop(DecidingApp(state, problems), CHAPTER, code)
+    return page.built(with_workshop(DecidingApp(state, problems), CHAPTER, code))

@@ -219,4 +219,4 @@ def build(query: str | None = None) -> w.Widget:
         app = ScaleApp(state, problems)
     except data.DatasetError as err:
         return page.dataset_problem("What scale for what work?", err)
-    return with_workshop(app, "03_scale_choices", code)
+    return page.built(with_workshop(app, "03_scale_choices", code))

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlencode
 
-from ..models.gainshare import LIST_SIZE_RANGE, RULES, TOLERANCE_RANGE
-
 MAX_QUERY = 4_000  # characters; longer links are cut before parsing
 # Scenario keys that were renamed, so old links keep working: the five-practice case was called
 # "winsford_five" while it used the real list sizes of the practices in Winsford (CW7).
@@ -44,6 +42,10 @@ def from_query(query: str) -> tuple[AutonomyState, list[str]]:
 
     Names of scenarios, changes and practices are checked later, against the loaded data.
     """
+    # Here, not at the top: every app reads its state from this module, and the gainshare model
+    # brings numpy, which the trust app's kernel otherwise never loads (12 MB resident, 98 -> 86 MB).
+    from ..models.gainshare import LIST_SIZE_RANGE, RULES, TOLERANCE_RANGE
+
     problems: list[str] = []
     state = AutonomyState()
     sizes: dict[str, int] = {}

@@ -272,4 +272,4 @@ def build(query: str | None = None) -> w.Widget:
         app = StoriesApp(state, problems)
     except data.DatasetError as err:
         return page.dataset_problem(TITLE, err)
-    return with_workshop(app, "05_springboard_stories", code)
+    return page.built(with_workshop(app, "05_springboard_stories", code))

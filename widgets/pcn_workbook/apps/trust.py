@@ -360,4 +360,4 @@ def build(query: str | None = None) -> w.Widget:
     code, query = split_workshop(full)
     state, problems = trust_from_query(query, tuple(trust.STRATEGIES))
     app = TrustApp(state, problems, moved=moved_step(query) or "", moved_query=full)
-    return with_workshop(app, "04_trust", code)
+    return page.built(with_workshop(app, "04_trust", code))
