@@ -1,25 +1,30 @@
 """Time every chapter app in a real browser, against the bare baseline app in the same run.
 
-Usage: ``pcn-workbook bench [--runs 5] [--presses 30] [--only NAME ...]`` (or run this file).
+Usage: ``pcn-workbook bench [--runs 5] [--presses 30] [--only NAME ...] [--out PATH]`` (or run
+this file).
 
 Method (STACK-NOTES, "Measuring a Voila app in a real browser"): a fresh Chromium context per run.
 * Time-to-interactive: from navigation start (``page.goto``) until the slider handle is visible
   and the chart's marks are in the DOM, read inside the page (``performance.now()``). Measured with
   a fresh kernel per page ("cold", ``--no-preheat``) and from a filled kernel pool ("preheated",
-  waiting before each run until the pool has refilled and the server is quiet).
+  waiting before each run until the pool has refilled). Before every page, every server of the
+  run must be quiet: the references and the chapters are served by different servers, and a
+  refill on one would slow the page measured on another.
 * Slider latency: focus the handle, press an arrow key ``--presses`` times with a pause between,
   and time each press in the page from a capture-phase ``keydown`` to the MutationObserver
   callback that sees the chart's marks change. Measured on the preheated server. A chapter
   chart may not change on every step (the outcome has not moved), so we also time each press to
   the first change of a "response" element that does (e.g. the narrative), and report how many
   presses changed the chart.
-* Kernel memory: resident set size of the page's kernel process, right after it is interactive
-  (median over both modes).
+* Kernel memory: resident (RSS), unique (USS) and proportional (PSS) set size of the page's kernel
+  process, right after it is interactive (median over both modes).
 Prints a table with each app's figures and their ratio to the baseline; writes
 ``benchmarks/results/<timestamp>.json`` (git-ignored) and ``benchmarks/results/latest.json`` (the
 issue-12 figures: per app the ratios to the bare baseline app and to the re-render-into-an-Output
 app (benchmarks/reference/output_pattern.ipynb), both measured in the same run; committed when the
-figures are taken for a closing note).
+figures are taken for a closing note; ``--out`` for another path), and prints each figure against
+its issue-12 target, met or MISSED. An app that fails to load gets its error in its entry; the
+others are still measured.
 """
 
 from __future__ import annotations
@@ -28,14 +33,13 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 
+import bench_machine
 from page_timing import slider_latency, time_to_interactive
 from voila_browser import REPO, VoilaServer, launch_chromium
 
@@ -104,32 +108,55 @@ def find_apps(notebooks: Path, only: list[str]) -> list[App]:
     return apps
 
 
+def _first_line(error: Exception) -> str:
+    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+
+
+def settle(servers: list[VoilaServer]) -> None:
+    """Wait until every server of the run is quiet, not only the one about to be measured: a pool
+    refill (or kernel shutdown) on another server would otherwise slow the next page down."""
+    for server in servers:
+        server.wait_until_quiet()
+
+
 def measure(apps: list[App], mode: str, args, log_dir: Path, playwright) -> None:
+    """Time-to-interactive runs in ``mode`` and (once, preferably preheated) slider latency. An app
+    whose server does not start, or a page that fails, gets an error in ``app.errors``; the
+    others are still measured."""
     preheat = mode == "preheated"
     roots = sorted({app.notebook.parent for app in apps})
-    servers = {
-        root: VoilaServer(root, preheat=preheat, log_path=log_dir / f"{mode}-{root.name}.log")
-        for root in roots
-    }
+    servers: dict[Path, VoilaServer] = {}
     try:
-        for server in servers.values():
-            server.wait_until_answering()
-            if preheat:
-                server.wait_for_pools()
+        for root in roots:
+            servers[root] = VoilaServer(root, preheat=preheat,
+                                        log_path=log_dir / f"{mode}-{root.name}.log")
+        for root, server in list(servers.items()):
+            try:
+                server.wait_until_answering()
+                if preheat:
+                    server.wait_for_pools()
+            except RuntimeError as error:  # keep measuring the apps of the other servers
+                for app in apps:
+                    if app.notebook.parent == root:
+                        app.errors.append(f"{mode}: server for {root.name}/ did not start: "
+                                          f"{_first_line(error)} (log {server.log_path})")
+                server.stop()
+                del servers[root]
+        running = [app for app in apps if app.notebook.parent in servers]
         browser = launch_chromium(playwright)
         args.chromium = browser.version
         for run in range(args.runs):
-            for app in apps:
+            for app in running:
                 server = servers[app.notebook.parent]
-                if preheat:
-                    server.wait_for_pool(app.notebook.name)
-                server.wait_until_quiet()  # refilled kernel has run its notebook, others idle
                 try:
+                    if preheat:
+                        server.wait_for_pool(app.notebook.name)
+                    settle(list(servers.values()))  # refills have run their notebooks, all idle
                     seconds, kernel_id = time_to_interactive(
                         browser, server.url + app.url_path, app.slider, app.chart
                     )
                 except Exception as error:  # keep measuring the other apps
-                    app.errors.append(f"{mode} run {run}: {type(error).__name__}: {error}")
+                    app.errors.append(f"{mode} run {run}: {_first_line(error)}")
                     continue
                 if preheat and not server.served_preheated(kernel_id):
                     app.errors.append(f"{mode} run {run}: page did not get a pooled kernel")
@@ -141,16 +168,18 @@ def measure(apps: list[App], mode: str, args, log_dir: Path, playwright) -> None
                     app.kernel_pss_mb.append(memory["pss"])
                 print(f"  {mode:9} run {run + 1}/{args.runs} {app.name}: {seconds:.2f} s")
         if preheat or "preheated" not in args.modes:  # latency once, preferably preheated
-            for app in apps:
-                servers[app.notebook.parent].wait_until_quiet()
-                try:
-                    app.chart_ms, app.response_ms = slider_latency(
-                        browser, servers[app.notebook.parent].url + app.url_path,
-                        app.slider, app.chart, app.response, args.presses, args.pause_ms,
-                    )
-                    app.presses = args.presses
-                except Exception as error:
-                    app.errors.append(f"latency: {type(error).__name__}: {error}")
+            for app in running:
+                for attempt in (1, 2):  # a page that never loaded has no latency: try once more
+                    try:
+                        settle(list(servers.values()))
+                        app.chart_ms, app.response_ms = slider_latency(
+                            browser, servers[app.notebook.parent].url + app.url_path,
+                            app.slider, app.chart, app.response, args.presses, args.pause_ms,
+                        )
+                        app.presses = args.presses
+                        break
+                    except Exception as error:
+                        app.errors.append(f"latency, page {attempt} of 2: {_first_line(error)}")
         browser.close()
     finally:
         for server in servers.values():
@@ -173,7 +202,12 @@ def results_document(apps: list[App], started: str, load_before, load_after, ver
         return {"tti_cold_ms": None if cold is None else round(cold * 1000, 1),
                 "tti_preheated_ms": None if warm is None else round(warm * 1000, 1),
                 "slider_p50_ms": percentile(app.chart_ms, 0.5), "slider_p95_ms": percentile(app.chart_ms, 0.95),
-                "chart_changes": f"{len(app.chart_ms)} of {app.presses}",
+                "presses": app.presses, "chart_changes": len(app.chart_ms),  # presses that moved the chart
+                # key to the first change of the app's response element (e.g. the narrative): every
+                # press has one, so this has all the samples where a chart changes only now and then
+                "response_p50_ms": percentile(app.response_ms, 0.5),
+                "response_p95_ms": percentile(app.response_ms, 0.95),
+                "response_changes": len(app.response_ms),
                 "kernel_rss_mb": _median(app.kernel_rss_mb), "kernel_uss_mb": _median(app.kernel_uss_mb),
                 "kernel_pss_mb": _median(app.kernel_pss_mb), "errors": app.errors}
 
@@ -188,7 +222,9 @@ def results_document(apps: list[App], started: str, load_before, load_after, ver
         row.update(tti_cold_ratio=_ratio(row["tti_cold_ms"], base.get("tti_cold_ms")),
                    tti_preheated_ratio=_ratio(row["tti_preheated_ms"], base.get("tti_preheated_ms")),
                    slider_p95_ratio=_ratio(row["slider_p95_ms"], base.get("slider_p95_ms")),
-                   output_pattern_p95_ratio=_ratio(row["slider_p95_ms"], output.get("slider_p95_ms")))
+                   output_pattern_p95_ratio=_ratio(row["slider_p95_ms"], output.get("slider_p95_ms")),
+                   # the baseline's response element is its chart
+                   response_p95_ratio=_ratio(row["response_p95_ms"], base.get("slider_p95_ms")))
         row["targets_met"] = {key: (row[key] is not None and row[key] <= limit) for key, limit in TARGETS.items()}
         rows[app.name] = row
     uss = [r["kernel_uss_mb"] for r in rows.values() if r["kernel_uss_mb"]]
@@ -196,15 +232,45 @@ def results_document(apps: list[App], started: str, load_before, load_after, ver
         "taken_at": started,
         "method": "STACK-NOTES: Measuring a Voila app in a real browser (benchmarks/bench_apps.py)",
         "targets": {k: f"at most {v}" for k, v in TARGETS.items()},
-        "machine": {"cores": os.cpu_count(), "cpu": platform.processor() or platform.machine(),
-                    "platform": platform.platform(), "load_before": list(load_before),
-                    "load_after": list(load_after)},
+        "machine": bench_machine.machine(load_before, load_after),
         "versions": versions,
         "baseline": base,
         "output_pattern": output,
         "apps": rows,
         "room_of_40_mb": None if not uss else round(40 * max(uss), 1),  # the hungriest app's unique memory x 40
     }
+
+
+TARGET_COLUMNS = [  # (key in an app's row, heading, unit)
+    ("slider_p95_ratio", "slider/baseline", "x"),
+    ("output_pattern_p95_ratio", "slider/Output", "x"),
+    ("tti_cold_ratio", "TTI cold", "x"),
+    ("tti_preheated_ratio", "TTI preheated", "x"),
+    ("kernel_rss_mb", "kernel RSS", " MB"),
+]
+
+
+def targets_table(document: dict) -> str:
+    """Each app's issue-12 figures from a results document, marked met or MISSED against
+    ``TARGETS``, with how many key presses moved the chart (the slider p95's sample count)."""
+    name_width = max([len(name) for name in document["apps"]] + [3]) + 2
+    headings = [f"{title} <= {TARGETS[key]:g}{unit}" for key, title, unit in TARGET_COLUMNS]
+    widths = [max(len(h), 14) + 2 for h in headings]
+    lines = ["app".ljust(name_width) + "".join(f"{h:>{w}}" for h, w in zip(headings, widths))
+             + "  chart moved"]
+    for name, row in document["apps"].items():
+        cells = []
+        for (key, _, unit), w in zip(TARGET_COLUMNS, widths):
+            value = row[key]
+            text = "-" if value is None else f"{value:.2f}{unit}" if unit == "x" else f"{value:.0f}{unit}"
+            text += " met" if row["targets_met"][key] else " MISSED"
+            cells.append(f"{text:>{w}}")
+        moved = f"{row['chart_changes']} of {row['presses']}"
+        lines.append(name.ljust(name_width) + "".join(cells) + f"  {moved}")
+    lines.append("slider = p95 of key press -> chart change, over the presses that moved the chart "
+                 "(few presses: a rough p95; see response_p95_ms in the results file); ratios are "
+                 "to the bare baseline and the clear-an-Output app measured in this run")
+    return "\n".join(lines)
 
 
 def summary(app: App) -> dict:
@@ -268,12 +334,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs must be at least 1 and --presses at least 0")
     if not args.notebooks.is_dir():
         parser.error(f"notebooks folder not found: {args.notebooks}")
+    known = sorted(p.stem for p in args.notebooks.glob("[0-9][0-9]*_*.ipynb"))
+    unknown = [name for name in args.only if name not in known]
+    if unknown:
+        parser.error(f"--only: no chapter notebook named {', '.join(unknown)} in {args.notebooks} "
+                     f"(known: {', '.join(known)})")
+    if args.out.is_dir():
+        parser.error(f"--out names a folder, not a file: {args.out}")
 
     from playwright.sync_api import sync_playwright
 
     apps = find_apps(args.notebooks.resolve(), args.only)
     started = dt.datetime.now().astimezone()
-    load_before = os.getloadavg()
+    load_before = bench_machine.load_average()
     with tempfile.TemporaryDirectory(prefix="pcn-bench-") as logs, sync_playwright() as pw:
         for mode in args.modes:
             print(f"{mode}: {', '.join(app.name for app in apps)}")
@@ -282,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(apps, figures))
     print(f"load average (1 min) before/after: {load_before[0]:.1f} / {os.getloadavg()[0]:.1f}"
-          f" on {os.cpu_count()} CPUs")
+          f" on {os.cpu_count()} CPUs ({bench_machine.cpu_model()})")
     for app in apps:
         for error in app.errors:
             print(f"! {app.name}: {error}")
@@ -291,34 +364,20 @@ def main(argv: list[str] | None = None) -> int:
                   f"chart, {len(app.response_ms)} the response ({app.response})")
 
     RESULTS.mkdir(exist_ok=True)
-    load_after = os.getloadavg()
-    versions = {name: version(name) for name in ("voila", "jupyter_server", "ipywidgets", "anywidget", "altair",
-                                                   "vl-convert-python", "playwright")}
-    versions |= {"python": sys.version.split()[0], "chromium": getattr(args, "chromium", None)}
+    load_after = bench_machine.load_average()
+    versions = bench_machine.versions(chromium=getattr(args, "chromium", None))
     latest = results_document(apps, started.isoformat(timespec="seconds"), load_before, load_after, versions)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(latest, indent=2) + "\n")
-    for name, row in latest["apps"].items():
-        missed = [k for k, ok in row["targets_met"].items() if not ok]
-        print(f"  {name}: slider p95 {row['slider_p95_ratio']}x baseline, {row['output_pattern_p95_ratio']}x the"
-              f" Output pattern; TTI cold {row['tti_cold_ratio']}x, preheated {row['tti_preheated_ratio']}x;"
-              f" kernel {row['kernel_rss_mb'] and round(row['kernel_rss_mb'])} MB RSS"
-              f" / {row['kernel_uss_mb'] and round(row['kernel_uss_mb'])} USS"
-              + (f"; missed: {', '.join(missed)}" if missed else "; all targets met"))
+    print()
+    print(targets_table(latest))
     print(f"wrote {args.out}")
     out = RESULTS / f"{started:%Y%m%dT%H%M%S}.json"
     record = {
         "started": started.isoformat(timespec="seconds"),
-        "machine": {
-            "platform": platform.platform(),
-            "python": sys.version.split()[0],
-            "cpus": os.cpu_count(),
-            "voila": version("voila"),
-            "altair": version("altair"),
-            "playwright": version("playwright"),
-            # other work on the machine skews absolute figures; ratios to baseline less so
-            "load_average_1_5_15min": {"before": load_before, "after": os.getloadavg()},
-        },
+        # other work on the machine skews absolute figures (the load averages); ratios less so
+        "machine": latest["machine"],
+        "versions": latest["versions"],
         "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "method": "STACK-NOTES: Measuring a Voila app in a real browser",
         "apps": {

@@ -4,6 +4,13 @@ The same one slider and one bar as ``apps/baseline.py``, written as many noteboo
 change, clear an ``ipywidgets.Output`` and display a chart built afresh (an ``alt.JupyterChart``,
 since Altair 6's plain output does not render in Voila offline; see STACK-NOTES). The chapter apps
 must beat it by at least two to one at p95 (issue 12); the baseline app shows the floor.
+
+Only the slider's redraws go through ``with out: clear_output(wait=True); display(...)``: the
+first chart is put into the Output's state directly (``append_display_data``). Captured while
+Voila pre-runs the notebook for a kernel pool, the first draw left about one page in six stuck
+at "Executing 2 of 3" with an idle kernel (benchmarks/bench_apps.py, preheated; 4 of 26 pages
+here, 0 of 26 drawn this way). Voila has an open report of pages stuck that way with Output
+widgets (voila-dashboards/voila issue 1428).
 """
 
 from __future__ import annotations
@@ -38,11 +45,14 @@ def build(initial: int = 5) -> widgets.VBox:
     out = widgets.Output()
     out.add_class(CHART_CLASS)
 
-    def draw(level: int) -> None:
+    def chart(level: int) -> alt.JupyterChart:
+        return alt.JupyterChart(bar_chart(level), embed_options={"renderer": "svg"})
+
+    def redraw(change: dict) -> None:
         with out:
             out.clear_output(wait=True)
-            display(alt.JupyterChart(bar_chart(level), embed_options={"renderer": "svg"}))
+            display(chart(change["new"]))
 
-    slider.observe(lambda change: draw(change["new"]), names="value")
-    draw(initial)
+    slider.observe(redraw, names="value")
+    out.append_display_data(chart(initial))  # not captured: see the module's docstring
     return widgets.VBox([slider, out])
