@@ -53,7 +53,6 @@ import asyncio
 import datetime as dt
 import json
 import os
-import platform
 import re
 import statistics
 import sys
@@ -63,6 +62,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
+import bench_machine
 import psutil
 from bench_apps import percentile
 from bench_room import favour_clients, kernel_processes
@@ -499,18 +499,8 @@ def main(argv: list[str] | None = None) -> int:
         "kernel_processes_at_end": kernels_end,
         "phases": phases,
         "notes": notes,
-        "machine": {
-            "cores": os.cpu_count(),
-            "memory_gb": psutil.virtual_memory().total / 2**30,
-            "load_average_before": load_before,
-            "load_average_after": os.getloadavg(),
-            "platform": platform.platform(),
-            "python": sys.version.split()[0],
-            "voila": version("voila"),
-            "ipywidgets": version("ipywidgets"),
-            "jupyter_server": version("jupyter_server"),
-            "sqlalchemy": version("sqlalchemy"),
-        },
+        "machine": bench_machine.machine(list(load_before), list(os.getloadavg())),
+        "versions": bench_machine.versions(sqlalchemy=version("sqlalchemy")),
         "date": started_at.isoformat(timespec="seconds"),
         "settings": {
             "participants": args.participants, "idle_sends": args.idle_sends, "rounds": args.rounds,

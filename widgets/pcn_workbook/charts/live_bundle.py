@@ -16,13 +16,12 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
+from ..runtime import cache_dir
+
 SOURCE = Path(__file__).with_name("live.js")
 URL_ENV = "PCN_WORKBOOK_LIVECHART_URL"
 ASSET_PREFIX = "pcn-assets/"
 
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("PCN_WORKBOOK_CACHE", Path.home() / ".cache" / "pcn-workbook"))
 
 
 @lru_cache(maxsize=1)

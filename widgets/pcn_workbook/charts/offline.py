@@ -250,7 +250,7 @@ def use_vendored_vega(base_url: str) -> None:
 def _jupyterchart_cache_file() -> Path:
     from importlib.metadata import version
 
-    from .live_bundle import cache_dir
+    from ..runtime import cache_dir
 
     return cache_dir() / f"jupyterchart-altair{version('altair')}-vlc{version('vl-convert-python')}.js"
 
