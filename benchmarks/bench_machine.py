@@ -16,8 +16,8 @@ from importlib.metadata import PackageNotFoundError, version
 import psutil
 
 # Python packages whose versions shape the figures (distribution names, as pip spells them).
-PACKAGES = ("voila", "jupyter_server", "tornado", "ipykernel", "ipywidgets", "anywidget", "altair",
-            "vl-convert-python", "playwright", "psutil")
+PACKAGES = ("voila", "jupyter_server", "jupyter_client", "tornado", "ipykernel", "ipywidgets", "anywidget",
+            "altair", "vl-convert-python", "pandas", "numpy", "pandera", "playwright", "psutil")
 
 
 def cpu_model() -> str:

@@ -39,13 +39,13 @@ import asyncio
 import datetime as dt
 import json
 import os
-import platform
 import re
 import statistics
 import sys
 import time
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+import bench_machine
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
@@ -56,8 +56,6 @@ ROOM = 40  # participants in the room the totals are for
 SETTLE_SECONDS = 1.0  # idle time after the last cell before reading memory
 TOP = 12  # packages and files listed per app
 MB = 1024 * 1024
-VERSIONS = ("python", "ipykernel", "ipywidgets", "voila", "jupyter_client", "pandas", "numpy", "altair",
-            "anywidget", "pandera", "pyarrow", "vl-convert-python", "psutil")
 
 # Run inside the attribution kernel before the notebook's cells. CPython's import system loads
 # every module through importlib._bootstrap._load_unlocked (looked up by name at call time), so
@@ -282,7 +280,17 @@ def measure_notebook(notebook: str | os.PathLike, attribute: bool = False) -> di
     (per top-level package: [own RSS growth in bytes, own import seconds, modules]) and no
     memory figures of its own (the meter perturbs them).
     """
-    return asyncio.run(_run(Path(notebook).resolve(), attribute))
+    job = _run(Path(notebook).resolve(), attribute)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(job)
+    # Called from code that already runs an event loop (e.g. a test process where Playwright's
+    # sync API is active): run ours on a thread of its own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, job).result()
 
 
 # ------------------------------------------------------------------------------- the report
@@ -315,34 +323,6 @@ def summarise(name: str, runs: list[dict], attribution: dict | None) -> dict:
     return row
 
 
-def machine() -> dict:
-    try:
-        load = list(os.getloadavg())
-    except OSError:
-        load = None
-    total = None
-    try:
-        import psutil
-
-        total = round(psutil.virtual_memory().total / 1024 ** 3, 1)
-    except ImportError:
-        pass
-    return {"cores": os.cpu_count(), "memory_gb": total, "load_average": load, "platform": platform.platform()}
-
-
-def versions() -> dict:
-    found = {}
-    for name in VERSIONS:
-        if name == "python":
-            found[name] = platform.python_version()
-            continue
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = None
-    return found
-
-
 def results_document(apps: dict[str, dict], baseline: dict, taken_at: str, load_before, load_after) -> dict:
     """The memory.json document: every app's figures and its ratio to the same run's baseline."""
     for row in apps.values():
@@ -354,8 +334,8 @@ def results_document(apps: dict[str, dict], baseline: dict, taken_at: str, load_
                    "app cells only where the chapter asks (serve.app_cells_only), memory read "
                    f"{SETTLE_SECONDS} s after the last cell; median of runs; room of {ROOM} = "
                    f"{ROOM} x USS + (RSS - USS) once"),
-        "machine": {**machine(), "load_average_before": load_before, "load_average_after": load_after},
-        "versions": versions(),
+        "machine": bench_machine.machine(list(load_before or []), list(load_after or [])),
+        "versions": bench_machine.versions(),
         "target_rss_mb": TARGET_RSS_MB,
         "baseline": baseline,
         "apps": apps,
