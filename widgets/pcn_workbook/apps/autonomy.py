@@ -15,7 +15,7 @@ from ..charts import autonomy as charts
 from ..charts.live import live_chart, update_chart
 from ..models import gainshare as gs
 from . import page, request
-from .request import split_workshop, with_workshop
+from .request import split_workshop
 from .autonomy_narrative import PREDICTIONS, narrate, pressure_text, reveal_prediction
 from .state import AutonomyState, from_query
 
@@ -175,8 +175,7 @@ class AutonomyApp(w.VBox):
             update_chart(self.pressure, parts)
         self.pressure_note.value = pressure_text(self.pressure_rows)
         self._show_prediction()
-        path = request.page_path()
-        self.share_link.value = f"Link to this scenario: <code>{escape(path)}?{escape(state.to_query())}</code>"
+        self._show_share_link()
         self._show_messages()
 
     def _refresh_practices(self, _=None) -> None:
@@ -186,6 +185,10 @@ class AutonomyApp(w.VBox):
             self.practices = live_chart(charts.practice_template().properties(**parts), "pcn-practice-chart")
         else:
             update_chart(self.practices, parts)
+
+    def _show_share_link(self) -> None:
+        self.share_link.value = (f"Link to this scenario: <code>{escape(request.page_path())}?"
+                                 f"{escape(self.state.to_query())}</code>")
 
     def _show_prediction(self, _=None) -> None:
         """The reveal follows the guess and the current settings (so it stays true as they change)."""
@@ -202,10 +205,10 @@ def build(query: str | None = None) -> w.Widget:
 
     If the datasets cannot be read, the page says why instead of showing a traceback.
     """
-    code, query = split_workshop(request.query_string() if query is None else query)
-    state, problems = from_query(query)
-    try:
-        app = AutonomyApp(state, problems)
-    except data.DatasetError as err:
-        return page.dataset_problem("The autonomy paradox", err)
-    return page.built(with_workshop(app, "02_autonomy_paradox", code))
+    def make(full: str) -> w.Widget:
+        try:
+            return AutonomyApp(*from_query(split_workshop(full)[1]))
+        except data.DatasetError as err:
+            return page.dataset_problem("The autonomy paradox", err)
+
+    return page.build_app(make, "02_autonomy_paradox", query)

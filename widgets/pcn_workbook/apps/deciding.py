@@ -19,8 +19,8 @@ from ..charts import deciding as charts
 from ..models import decisions
 from ..models import representation as rep
 from . import deciding_text as text
-from . import page, request
-from .request import split_workshop, with_workshop
+from . import page
+from .request import split_workshop
 from .state import DECIDING_LIMITS, DecidingState, deciding_from_query
 
 TITLE = "Deciding together"
@@ -284,6 +284,4 @@ def _same_way(a: rep.RepresentationSettings, b: rep.RepresentationSettings) -> b
 
 def build(query: str | None = None) -> w.Widget:
     """The app, set from a URL query string (by default the page's own, under Voila)."""
-    code, query = split_workshop(request.query_string() if query is None else query)
-    state, problems = deciding_from_query(query)
-    return page.built(with_workshop(DecidingApp(state, problems), CHAPTER, code))
+    return page.build_app(lambda full: DecidingApp(*deciding_from_query(split_workshop(full)[1])), CHAPTER, query)

@@ -58,6 +58,43 @@ def built(app: w.Widget) -> w.Widget:
     return app
 
 
+def build_app(make, chapter: str, query: str | None = None) -> w.Widget:
+    """Build a chapter app from a URL query string (by default the page's own, under Voila).
+
+    ``make(query)`` builds the app itself (the whole query, ``workshop`` code included, is passed
+    on); this adds the workshop panel when the link names a workshop, and hands freed memory back.
+
+    A preheated Voila kernel runs its notebook before any browser asks for the page, then waits for
+    one (``request.query_string``); whatever the kernel does after that wait, the participant
+    watches. So it builds the app for a plain link (no query) *while* it waits, and once the page
+    arrives keeps that app if the link is plain, or throws it away (every widget it made closed) and
+    builds the one the link asks for. Participants mostly open the plain join link, and the room
+    link differs from it only by its ``workshop`` code, which adds a panel and changes nothing else.
+    """
+    from ipywidgets.widgets.widget import _instances
+
+    from . import request
+    from .request import split_workshop, with_workshop
+
+    if query is None and request.preheated():
+        before = set(_instances)
+        ready = make("")
+        query = request.query_string()
+        code, rest = split_workshop(query)
+        if not rest:
+            if hasattr(ready, "_show_share_link"):
+                ready._show_share_link()  # the page's path is known only now
+            return built(with_workshop(ready, chapter, code))
+        for key in set(_instances) - before:
+            widget = _instances.get(key)
+            if widget is not None:
+                widget.close()
+    elif query is None:
+        query = request.query_string()
+    code, _ = split_workshop(query)
+    return built(with_workshop(make(query), chapter, code))
+
+
 class StepWalk:
     """A guided walk (hook, one idea per step, sandbox) shown one step at a time: Back/Next and the
     step's words. Mixed into a chapter app, which sets ``TEXT`` (its words module: ``STEPS``,

@@ -24,6 +24,11 @@ from ..runtime import in_voila
 WAIT_SECONDS = 5  # for the websocket to open (Voila's own figure)
 
 
+def preheated() -> bool:
+    """True in a preheated Voila kernel that no page has taken yet (it would wait in ``query_string``)."""
+    return in_voila() and os.environ.get("VOILA_PREHEAT", "False") != "False"
+
+
 def query_string() -> str:
     if in_voila():
         _wait_for_page()
@@ -40,9 +45,18 @@ def _page_details_url() -> str:
 
 def _wait_for_page() -> None:
     """In a preheated kernel, block until a page takes it, then put the page's request details
-    (QUERY_STRING, PATH_INFO, SERVER_PORT...) into the environment. A fresh kernel already has them."""
-    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+    (QUERY_STRING, PATH_INFO, SERVER_PORT...) into the environment. A fresh kernel already has them,
+    and so does a preheated one after its page has come: it waits once."""
+    if not preheated():
         return
+    details = _ask_voila()
+    if details:
+        os.environ.update({str(k): str(v) for k, v in details.items()})
+    os.environ["VOILA_PREHEAT"] = "False"  # a page has taken this kernel: never wait again
+
+
+def _ask_voila() -> dict | None:
+    """Wait on Voila's websocket for the page that takes this kernel; its request details, or None."""
     try:
         import asyncio
 
@@ -51,7 +65,7 @@ def _wait_for_page() -> None:
         from voila.utils import wait_for_request
 
         wait_for_request()
-        return
+        return None
     url, received = _page_details_url(), []
 
     async def ask() -> None:
@@ -65,8 +79,7 @@ def _wait_for_page() -> None:
     worker = threading.Thread(target=lambda: asyncio.run(ask()), name="pcn-wait-for-page")
     worker.start()
     worker.join()
-    if received:
-        os.environ.update({str(k): str(v) for k, v in json.loads(received[0]).items()})
+    return json.loads(received[0]) if received else None
 
 
 def page_path() -> str:

@@ -14,7 +14,7 @@ from ..charts import scale as charts
 from ..charts.live import live_chart, update_chart
 from ..models import scale as model
 from . import page, request
-from .request import split_workshop, with_workshop
+from .request import split_workshop
 from .state import SCALE_LIMITS, ScaleState, scale_from_query
 
 TIER_CHOICES = [("Choose a scale...", "")]
@@ -128,7 +128,7 @@ class ScaleApp(w.VBox):
             f"practices of this area's average size ({mean_list:,.0f} patients), or about <b>{as_networks:.1f}</b> "
             "networks of this size. Fewer, stronger relationships make general practice easier to do business with; "
             "but the bigger the unit, the further it sits from its practices.</p>" + self._functions_at(state.target_min, state.target_max))
-        self._update_link()
+        self._show_share_link()
         self._show_messages()
 
     def _functions_at(self, low: int, high: int) -> str:
@@ -155,9 +155,9 @@ class ScaleApp(w.VBox):
             self.voice_box.children = [w.HTML(f"<p><i>{escape(model.CAVEAT)}</i></p>"), self.voice]
         else:
             update_chart(self.voice, parts)
-        self._update_link()
+        self._show_share_link()
 
-    def _update_link(self) -> None:
+    def _show_share_link(self) -> None:
         self.share_link.value = f"Link to this view: <code>{escape(request.page_path())}?{escape(self.state.to_query())}</code>"
 
     def _check(self, _=None) -> None:
@@ -213,10 +213,10 @@ def merge_answer(evidence) -> str:
 
 def build(query: str | None = None) -> w.Widget:
     """The app, set from a URL query string (by default the page's own, under Voila)."""
-    code, query = split_workshop(request.query_string() if query is None else query)
-    state, problems = scale_from_query(query)
-    try:
-        app = ScaleApp(state, problems)
-    except data.DatasetError as err:
-        return page.dataset_problem("What scale for what work?", err)
-    return page.built(with_workshop(app, "03_scale_choices", code))
+    def make(full: str) -> w.Widget:
+        try:
+            return ScaleApp(*scale_from_query(split_workshop(full)[1]))
+        except data.DatasetError as err:
+            return page.dataset_problem("What scale for what work?", err)
+
+    return page.build_app(make, "03_scale_choices", query)

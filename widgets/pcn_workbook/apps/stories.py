@@ -19,7 +19,7 @@ from ..charts import stories as charts
 from ..charts.live import live_chart, update_chart
 from ..models import stories
 from . import page, request, story_card
-from .request import split_workshop, with_workshop
+from .request import split_workshop
 from .browser_store import SessionText
 from .state import StoriesState, stories_from_query
 
@@ -208,9 +208,12 @@ class StoriesApp(w.VBox):
             self.matches.value = "<p>No story in the bank speaks to that yet. Try a neighbouring problem or any scale.</p>"
         else:
             self.matches.value = "".join(self._story_html(m) for m in self.found)
-        self.share_link.value = f"Link to this view: <code>{escape(request.page_path())}?{escape(self.state.to_query())}</code>"
+        self._show_share_link()
         self._save()
         self._show_messages()
+
+    def _show_share_link(self) -> None:
+        self.share_link.value = f"Link to this view: <code>{escape(request.page_path())}?{escape(self.state.to_query())}</code>"
 
     def _story_html(self, found: stories.StoryMatch) -> str:
         """A matched story's card: the same renderer as the book's story bank."""
@@ -266,10 +269,10 @@ class StoriesApp(w.VBox):
 
 def build(query: str | None = None) -> w.Widget:
     """The app, set from a URL query string (by default the page's own, under Voila)."""
-    code, query = split_workshop(request.query_string() if query is None else query)
-    state, problems = stories_from_query(query, tuple(stories.TAGS), tuple(stories.SCALES))
-    try:
-        app = StoriesApp(state, problems)
-    except data.DatasetError as err:
-        return page.dataset_problem(TITLE, err)
-    return page.built(with_workshop(app, "05_springboard_stories", code))
+    def make(full: str) -> w.Widget:
+        try:
+            return StoriesApp(*stories_from_query(split_workshop(full)[1], tuple(stories.TAGS), tuple(stories.SCALES)))
+        except data.DatasetError as err:
+            return page.dataset_problem(TITLE, err)
+
+    return page.build_app(make, "05_springboard_stories", query)

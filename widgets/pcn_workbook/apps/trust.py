@@ -17,8 +17,8 @@ import ipywidgets as w
 
 from ..charts import trust as charts
 from ..models import trust
-from . import page, request
-from .request import split_workshop, with_workshop
+from . import page
+from .request import split_workshop
 from . import trust_text as text
 from .state import MIX_LIMIT, TRUST_LIMITS, TrustState, moved_step, trust_from_query
 
@@ -356,8 +356,9 @@ class TrustApp(page.StepWalk, w.VBox):
 
 def build(query: str | None = None) -> w.Widget:
     """The app, set from a URL query string (by default the page's own, under Voila)."""
-    full = request.query_string() if query is None else query
-    code, query = split_workshop(full)
-    state, problems = trust_from_query(query, tuple(trust.STRATEGIES))
-    app = TrustApp(state, problems, moved=moved_step(query) or "", moved_query=full)
-    return page.built(with_workshop(app, "04_trust", code))
+    def make(full: str) -> w.Widget:
+        rest = split_workshop(full)[1]
+        state, problems = trust_from_query(rest, tuple(trust.STRATEGIES))
+        return TrustApp(state, problems, moved=moved_step(rest) or "", moved_query=full)
+
+    return page.build_app(make, "04_trust", query)
