@@ -9,6 +9,7 @@ import dataclasses
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -130,6 +131,29 @@ def test_seed_averages_lie_between_the_single_runs(s, seeds):
             each = [single[i][key] for single in singles]
             assert min(each) - 1e-9 <= row[key] <= max(each) + 1e-9
         assert 0.0 <= row["ahead"] <= 1.0
+
+
+@PROPERTY
+@given(decision_settings(max_meetings=30), st.lists(st.integers(0, 10_000), min_size=1, max_size=6, unique=True))
+def test_all_seeds_at_once_is_each_seed_run_alone(s, seeds):
+    """compare_over_seeds runs every seed in one pass (for speed); it must be exactly the mean,
+    spread and lead of the single runs, meeting by meeting."""
+    rows = dc.compare_over_seeds(s, seeds)
+    singles = [dc.compare(dataclasses.replace(s, seed=k)) for k in seeds]
+    for i, row in enumerate(rows):
+        for key in ("decisions", "rogue"):  # counts: exact
+            assert row[key] == sum(single[i][key] for single in singles) / len(seeds)
+        each = [single[i]["value"] for single in singles]
+        assert row["value"] == pytest.approx(sum(each) / len(each), rel=1e-12, abs=1e-9)
+        low, high = np.percentile(each, [10, 90])
+        assert (row["value_low"], row["value_high"]) == pytest.approx((low, high), rel=1e-12, abs=1e-9)
+    half = s.meetings
+    for t in range(half):
+        vote = [single[t]["value"] for single in singles]
+        agree = [single[half + t]["value"] for single in singles]
+        clear = [abs(a - b) > 1e-9 for a, b in zip(vote, agree)]
+        if all(clear):  # a tie within rounding could fall either way
+            assert rows[t]["ahead"] == sum(a > b for a, b in zip(vote, agree)) / len(seeds)
 
 
 @PROPERTY

@@ -187,3 +187,24 @@ def test_bad_settings_raise_a_plain_representation_error(field, value, words):
 def test_bad_calls_raise_plain_errors(call, words):
     with pytest.raises(rp.RepresentationError, match=words):
         call()
+
+
+def test_remembered_runs_never_let_a_bad_value_through():
+    """The runs behind a way of working are remembered (an app step asks for them three times);
+    a value that only compares equal to a remembered good one is still refused."""
+    good = rp.RepresentationSettings(briefed=True, people=2)
+    first = rp.compare_over_seeds({"a": good}, seeds=[0, 1])
+    assert rp.compare_over_seeds({"a": good}, seeds=[0, 1]) == first
+    with pytest.raises(rp.RepresentationError, match="yes or no"):
+        rp.compare_over_seeds({"a": dataclasses.replace(good, briefed=1)}, seeds=[0, 1])
+    with pytest.raises(rp.RepresentationError, match="yes or no"):
+        rp.outcome_means(dataclasses.replace(good, briefed=1), seeds=[0, 1])
+
+
+def test_outcome_means_and_the_curves_agree_with_fresh_runs():
+    way = rp.RepresentationSettings(people=3, mandate="review", seed=0)
+    rp.compare_over_seeds({"a": way}, seeds=[5, 6])  # now remembered
+    fresh = [rp.run(dataclasses.replace(way, seed=k)) for k in (5, 6)]
+    means = rp.outcome_means(way, seeds=[5, 6])
+    for outcome in rp.OUTCOMES:
+        assert means[outcome] == sum(r.counts()[outcome] for r in fresh) / 2

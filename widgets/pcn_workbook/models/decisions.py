@@ -257,14 +257,9 @@ def compare_over_seeds(settings: DecisionSettings, seeds: Iterable[int] = range(
     """
     settings.validate()
     seeds = _seed_list(seeds)
-    shape = (len(seeds), settings.meetings)
-    cube = {r: {k: np.zeros(shape) for k in ("decisions", "value", "rogue")} for r in REGIMES}
-    for i, seed in enumerate(seeds):
-        s = _with_seed(settings, seed)
-        values = proposal_values(s)
-        for run in (run_vote_on(values, s), run_consensus_on(values, s)):
-            for k, arr in cube[run.regime].items():
-                arr[i] = [row[k] for row in run.rows]
+    values = np.stack([proposal_values(_with_seed(settings, seed)) for seed in seeds])
+    draws = np.stack([rogue_draws(_with_seed(settings, seed)) for seed in seeds])
+    cube = {VOTE: _vote_over_seeds(values, draws, settings), CONSENSUS: _consensus_over_seeds(values, settings)}
     out = []
     for regime, other in ((VOTE, CONSENSUS), (CONSENSUS, VOTE)):
         c = cube[regime]
@@ -280,6 +275,47 @@ def compare_over_seeds(settings: DecisionSettings, seeds: Iterable[int] = range(
                 "ahead": float(ahead[t]),
             })
     return out
+
+
+def _vote_over_seeds(values: np.ndarray, draws: np.ndarray, settings: DecisionSettings) -> dict[str, np.ndarray]:
+    """``run_vote_on`` for every seed at once: values and draws shaped (seeds, meetings, practices);
+    cumulative decisions, value and rogue practices shaped (seeds, meetings).
+
+    The same steps as ``run_vote_on`` on whole columns of seeds, so one slider step costs one pass
+    over the meetings instead of one per seed (the app averages 40 runs: 50-80 ms became a few).
+    Values agree with the single runs to rounding (a sum over the practices still in counts the
+    others as 0.0; tests/unit/test_decisions.py compares them).
+    """
+    n_seeds, meetings = values.shape[0], settings.meetings
+    active = np.ones((n_seeds, settings.practices), dtype=bool)
+    losses = np.zeros((n_seeds, settings.practices), dtype=int)
+    out = {k: np.zeros((n_seeds, meetings)) for k in ("decisions", "value", "rogue")}
+    decided, value = np.zeros(n_seeds), np.zeros(n_seeds)
+    for t in range(meetings):
+        row = values[:, t, :]
+        yes = active & (row > 0)
+        n_active = active.sum(axis=1)
+        passed = (n_active > 0) & (2 * yes.sum(axis=1) > n_active)
+        losers = np.where(passed[:, None], active & ~yes, yes)
+        losses += losers
+        chance = np.minimum(1.0, settings.rogue_base + settings.rogue_step * (losses - 1))
+        active &= ~(losers & (draws[:, t, :] < chance))
+        decided += passed
+        value += np.where(passed, np.where(active, row, 0.0).sum(axis=1), 0.0)
+        out["decisions"][:, t], out["value"][:, t], out["rogue"][:, t] = decided, value, (~active).sum(axis=1)
+    return out
+
+
+def _consensus_over_seeds(values: np.ndarray, settings: DecisionSettings) -> dict[str, np.ndarray]:
+    """``run_consensus_on`` for every seed at once (shapes as ``_vote_over_seeds``)."""
+    c, meetings = settings.consensus_meetings, settings.meetings
+    totals = values[:, : meetings // c, :].sum(axis=2)  # proposal k is decided at meeting (k + 1) * c
+    passed = totals > 0
+    step_decisions, step_value = np.zeros((values.shape[0], meetings)), np.zeros((values.shape[0], meetings))
+    step_decisions[:, c - 1::c] = passed
+    step_value[:, c - 1::c] = np.where(passed, totals, 0.0)
+    return {"decisions": step_decisions.cumsum(axis=1), "value": step_value.cumsum(axis=1),
+            "rogue": np.zeros((values.shape[0], meetings))}
 
 
 def overtake_meeting(rows: Iterable[dict]) -> int | None:

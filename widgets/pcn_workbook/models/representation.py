@@ -67,6 +67,7 @@ import math
 import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -195,6 +196,10 @@ ADVICE = RepresentationSettings(people=2, briefed=True, mandate=REVIEW, report_p
 def draws(settings: RepresentationSettings) -> np.ndarray:
     """Uniform numbers in [0, 1), shape (meetings, 4): view, mandate, actions, report (assumption 8)."""
     settings.validate()
+    return _draws(settings)
+
+
+def _draws(settings: RepresentationSettings) -> np.ndarray:
     return np.random.default_rng(settings.seed).random(size=(settings.meetings, 4))
 
 
@@ -217,7 +222,8 @@ class RepresentationRun:
 
 def run(settings: RepresentationSettings) -> RepresentationRun:
     """One period of meetings with this way of working, on the seeded draws (assumptions 1-8)."""
-    return run_on(draws(settings), settings)
+    settings.validate()
+    return _simulate(_draws(settings), settings)
 
 
 def run_on(u, settings: RepresentationSettings) -> RepresentationRun:
@@ -229,7 +235,11 @@ def run_on(u, settings: RepresentationSettings) -> RepresentationRun:
     [('kept', 0.25, 1.0), ('outside', 0.0, 0.85), ('dropped', 0.0, 0.7)]
     """
     settings.validate()
-    u = _draw_matrix(u, settings)
+    return _simulate(_draw_matrix(u, settings), settings)
+
+
+def _simulate(u: np.ndarray, settings: RepresentationSettings) -> RepresentationRun:
+    """``run_on`` for settings already checked and draws of the right shape."""
     attended = [0] * settings.people
     trust, collapsed, total, rows = 1.0, False, 0.0, []
     follow, report = settings.follow_through, settings.report_chance
@@ -275,8 +285,7 @@ def compare_over_seeds(ways: Mapping[str, RepresentationSettings], seeds: Iterab
         raise RepresentationError("every way of working must cover the same number of meetings")
     out = []
     for name, settings in ways.items():
-        settings.validate()
-        runs = [run(replace(settings, seed=s)) for s in seeds]
+        runs = _runs(settings, seeds)
         for t in range(settings.meetings):
             rows = [r.rows[t] for r in runs]
             out.append({"way": name, "meeting": t + 1, "seeds": len(seeds),
@@ -290,10 +299,28 @@ def outcome_means(settings: RepresentationSettings, seeds: Iterable[int] = range
     """Mean number of meetings with each outcome over seeds (they add up to ``meetings``)."""
     seeds = _seed_list(seeds)
     totals = dict.fromkeys(OUTCOMES, 0)
-    for s in seeds:
-        for k, n in run(replace(settings, seed=s)).counts().items():
+    for r in _runs(settings, seeds):
+        for k, n in r.counts().items():
             totals[k] += n
     return {k: n / len(seeds) for k, n in totals.items()}
+
+
+def _runs(settings: RepresentationSettings, seeds: list[int]) -> tuple[RepresentationRun, ...]:
+    """One run per seed (checked seeds), remembered for the last few ways of working.
+
+    An app step draws the reader's way beside two fixed ones and counts outcomes for the reader's
+    way too: without this, every slider step re-ran the fixed ways and the reader's way twice (200
+    runs instead of 40). The settings are checked first, on every call, so a value that merely
+    compares equal to a remembered one (``True`` for ``1``) is refused as it would be uncached.
+    The rows are shared between callers: read them, never change them.
+    """
+    settings.validate()
+    return _runs_checked(settings, tuple(seeds))
+
+
+@lru_cache(maxsize=8)
+def _runs_checked(settings: RepresentationSettings, seeds: tuple[int, ...]) -> tuple[RepresentationRun, ...]:
+    return tuple(_simulate(_draws(replace(settings, seed=s)), replace(settings, seed=s)) for s in seeds)
 
 
 # --- checks --------------------------------------------------------------------------------------
