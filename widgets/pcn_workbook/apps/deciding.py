@@ -30,17 +30,9 @@ REP_MEETINGS = 24  # a year of system meetings, two a month (illustrative)
 # Narrow screens: controls take the width they are given, up to a comfortable maximum.
 WIDE = {"style": {"description_width": "210px"}, "layout": w.Layout(width="100%", max_width="660px")}
 NARROW_CSS = """<style>
-.pcn-deciding .pcn-chart-slot { overflow-x: auto; max-width: 100%; }
 .pcn-deciding .widget-checkbox { height: auto; min-height: var(--jp-widgets-inline-height); }
 .pcn-deciding .widget-checkbox .widget-label-basic span { white-space: normal; }
-@media (max-width: 600px) {
-  /* phones: each label above its control, at full width */
-  .pcn-deciding .widget-hslider, .pcn-deciding .widget-toggle-buttons { flex-wrap: wrap; height: auto; }
-  .pcn-deciding .widget-hslider > .widget-label, .pcn-deciding .widget-toggle-buttons > .widget-label {
-    width: 100% !important; max-width: 100% !important; text-align: left; justify-content: flex-start; }
-  .pcn-deciding .widget-hslider .slider-container { flex: 1 1 60%; }
-  .pcn-deciding .pcn-steps .widget-toggle-button { margin-bottom: 4px; }
-}
+/* phones: apps.layout */
 </style>"""
 
 

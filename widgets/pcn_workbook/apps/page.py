@@ -7,6 +7,8 @@ from html import escape
 import ipywidgets as w
 
 # Type readable at projector distance; messages in a dark orange that is not the only cue (bold).
+# Keyboard users see where they are: a thick dark-blue ring on whatever has the keyboard's focus
+# (slider handles too); the accordion's title in near-black (the default grey fails WCAG contrast).
 STYLE = """<style>
 .pcn-app { font-size: 17px; max-width: 1100px; }
 .pcn-app .widget-label, .pcn-app .widget-readout, .pcn-app label, .pcn-app button, .pcn-app select { font-size: 16px; }
@@ -18,6 +20,8 @@ STYLE = """<style>
 .pcn-right { color: #005a8c; } .pcn-wrong { color: #8a3b00; }
 .pcn-story { border-left: 5px solid #0072B2; padding: 2px 14px; margin: 12px 0; background: #f6f9fc; }
 .pcn-story h4 { font-size: 19px; margin: 6px 0; } .pcn-download { font-weight: 600; }
+.pcn-app :focus-visible, .pcn-app .noUi-handle:focus { outline: 3px solid #005a8c !important; outline-offset: 2px; }
+.pcn-app .jupyter-widget-Collapse-header, .pcn-app .jupyter-widget-Collapse-header > span { color: #1d2329; }
 </style>"""
 MAX_MESSAGES = 6
 
@@ -69,30 +73,33 @@ def build_app(make, chapter: str, query: str | None = None) -> w.Widget:
     watches. So it builds the app for a plain link (no query) *while* it waits, and once the page
     arrives keeps that app if the link is plain, or throws it away (every widget it made closed) and
     builds the one the link asks for. Participants mostly open the plain join link, and the room
-    link differs from it only by its ``workshop`` code, which adds a panel and changes nothing else.
+    link differs from it only by its ``workshop`` code, which adds a panel and changes nothing else;
+    ``projector=1`` (the projector view, ``layout``) changes only the look, so it is taken off first.
     """
     from ipywidgets.widgets.widget import _instances
 
-    from . import request
+    from . import layout, request
     from .request import split_workshop, with_workshop
+
+    def finish(app: w.Widget, query: str, projector: bool) -> w.Widget:
+        code, _ = split_workshop(query)
+        return built(with_workshop(layout.add_view_bar(app, projector), chapter, code))
 
     if query is None and request.preheated():
         before = set(_instances)
         ready = make("")
-        query = request.query_string()
-        code, rest = split_workshop(query)
-        if not rest:
+        projector, query = layout.take_flag(request.query_string())
+        if not split_workshop(query)[1]:
             if hasattr(ready, "_show_share_link"):
                 ready._show_share_link()  # the page's path is known only now
-            return built(with_workshop(ready, chapter, code))
+            return finish(ready, query, projector)
         for key in set(_instances) - before:
             widget = _instances.get(key)
             if widget is not None:
                 widget.close()
-    elif query is None:
-        query = request.query_string()
-    code, _ = split_workshop(query)
-    return built(with_workshop(make(query), chapter, code))
+    else:
+        projector, query = layout.take_flag(request.query_string() if query is None else query)
+    return finish(make(query), query, projector)
 
 
 class StepWalk:

@@ -31,6 +31,7 @@ import altair as alt
 import anywidget
 import traitlets
 
+from . import projector
 from .live_bundle import URL_ENV, bundle_path, loader
 
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}  # svg: screen readers get the description
@@ -61,6 +62,7 @@ def live_chart(chart: alt.TopLevelMixin, css_class: str) -> LiveChart:
     widget = LiveChart(spec=chart.to_dict(), embed_options=EMBED_OPTIONS)
     widget.add_class("pcn-live-chart")
     widget.add_class(css_class)
+    projector.apply(widget)  # drawn large when this page is in projector view
     return widget
 
 
