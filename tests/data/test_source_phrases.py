@@ -35,7 +35,7 @@ COLUMN = "source_phrase"
 MIN_WORDS, MAX_WORDS = 3, 6
 # Datasets whose rows cite the essays: each must carry the column (as its last column).
 MUST_HAVE = ("story_bank", "story_figures", "autonomy_changes", "autonomy_scenarios", "scale_functions",
-             "scale_tiers")
+             "scale_tiers", "purpose_references", "purpose_questions", "purpose_reasons", "readiness_items")
 # Short titles a dataset may cite an essay by, with the full title they stand for.
 ALIASES = {
     "Primary Care & Scale": "Primary Care & Scale. Who should we be collaborating with?",

@@ -610,3 +610,67 @@ def story_figures(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame
     meta = resource("story_figures", datasets_dir)
     table = load_table("story_figures", datasets_dir=datasets_dir)
     return _as_text(table, [f["name"] for f in meta["schema"]["fields"] if f["type"] == "string"])
+
+
+# ---------------------------------------------------------------- the What is a PCN for? chapter
+
+def purpose_references(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Cited reference points of the purpose compass, in file order: reference, label, place, lead,
+    role (source_example or workbook_placement), inward and outward (0-10, the workbook's reading
+    of the source: see basis), what_the_source_says, basis, source_title, source_author,
+    source_phrase. Empty text cells are ""."""
+    meta = resource("purpose_references", datasets_dir)
+    table = load_table("purpose_references", datasets_dir=datasets_dir)
+    return _as_text(table, [f["name"] for f in meta["schema"]["fields"] if f["type"] == "string"])
+
+
+def purpose_questions(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Mike Smith's three questions in order: question (what_for, shared, held_to), order, label,
+    question_text, prompt, speaker, source_title, source_author, source_phrase."""
+    table = load_table("purpose_questions", datasets_dir=datasets_dir)
+    return table.sort_values("order", kind="stable").reset_index(drop=True)
+
+
+def purpose_reasons(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Reasons for forming a federation or PCN, in file order: reason, statement, verdict (sound or
+    unsound, the source's), why (the workbook's reading), example ("" when none), speaker ("" when
+    the report says it itself), source_title, source_author, source_phrase."""
+    meta = resource("purpose_reasons", datasets_dir)
+    table = load_table("purpose_reasons", datasets_dir=datasets_dir)
+    return _as_text(table, [f["name"] for f in meta["schema"]["fields"] if f["type"] == "string"])
+
+
+def purpose_reason_cards(datasets_dir: str | os.PathLike | None = None) -> tuple:
+    """The reasons as :class:`pcn_workbook.models.purpose.Reason` cards for ``purpose.score_sort``."""
+    from .models.purpose import Reason
+
+    return tuple(Reason(r.reason, r.statement, r.verdict, r.why, r.example)
+                 for r in purpose_reasons(datasets_dir).itertuples())
+
+
+def readiness_items(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The readiness self-assessment items, in file order (Malby's readiness stage, then Yates's nine
+    considerations): item, strand, label, description, level_1 to level_4 (what each score looks
+    like), crosswalk (NHS England maturity domain: "" for every item, as no source names one),
+    source_title, source_author, source_phrase."""
+    meta = resource("readiness_items", datasets_dir)
+    table = load_table("readiness_items", datasets_dir=datasets_dir)
+    return _as_text(table, [f["name"] for f in meta["schema"]["fields"] if f["type"] == "string"])
+
+
+def readiness_demo(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """ILLUSTRATIVE scores of five imaginary practices on every readiness item (seeded synthetic,
+    datasets/build_purpose.py): practice, item, score (1-4), basis; every item is checked to exist
+    in readiness_items.csv."""
+    return load_table("readiness_demo", datasets_dir=datasets_dir)
+
+
+def readiness_demo_scores(datasets_dir: str | os.PathLike | None = None) -> dict[str, dict[str, int]]:
+    """The illustrative scores as practice -> item -> score (items in readiness_items.csv order), the
+    form ``purpose.summarise_readiness`` takes."""
+    order = list(readiness_items(datasets_dir)["item"])
+    demo = readiness_demo(datasets_dir)
+    scores: dict[str, dict[str, int]] = {}
+    for row in demo.itertuples():
+        scores.setdefault(row.practice, {})[row.item] = int(row.score)
+    return {p: {i: given[i] for i in order if i in given} for p, given in scores.items()}
