@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 import bench_machine
+import bench_models
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
@@ -39,12 +40,7 @@ SLIDER_TARGET = 1.5  # issue 12: slider p95 at most 1.5 x the bare chart's
 
 
 def median_ms(call, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return bench_models.median_seconds(call, repeat) * 1000
 
 
 def kernel_budget_ms(latest: Path) -> tuple[float | None, str]:

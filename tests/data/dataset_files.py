@@ -31,3 +31,15 @@ def set_cell(row: int, column: str, value: str):
     def change(rows):
         rows[row][rows[0].index(column)] = value
     return change
+
+
+def load_build_module(script: str):
+    """A dataset build script (``datasets/<script>.py``) imported as a module, for its functions."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(script, DATASETS / f"{script}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module

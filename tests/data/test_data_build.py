@@ -1,6 +1,6 @@
-"""datasets/build_autonomy.py rebuilds the committed CSVs byte for byte and guards its properties."""
+"""The seeded dataset scripts (datasets/build_*.py) rebuild the committed CSVs byte for byte;
+build_autonomy.py also guards its properties (build_purpose.py's: test_purpose_data.py)."""
 import hashlib
-import importlib.util
 import json
 import subprocess
 import sys
@@ -8,30 +8,32 @@ from pathlib import Path
 
 import pytest
 
+import dataset_files
 from dataset_files import AUTONOMY_CSVS, DATASETS, REPO
 
 SHARED_NHS = Path("/work/shared/data/nhs/gp-reg-pat-prac-all-2021-01.csv")
 
 
+BUILDS = {"build_autonomy": AUTONOMY_CSVS, "build_purpose": ("readiness_demo.csv",)}
+
+
 def load_build_module():
-    spec = importlib.util.spec_from_file_location("build_autonomy", DATASETS / "build_autonomy.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
+    return dataset_files.load_build_module("build_autonomy")
 
 
-def test_script_reproduces_committed_csvs_byte_for_byte(tmp_path):
-    result = subprocess.run([sys.executable, str(DATASETS / "build_autonomy.py"), "--out", str(tmp_path)],
+@pytest.mark.parametrize("script", list(BUILDS))
+def test_script_reproduces_committed_csvs_byte_for_byte(tmp_path, script):
+    result = subprocess.run([sys.executable, str(DATASETS / f"{script}.py"), "--out", str(tmp_path)],
                             capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    for name in AUTONOMY_CSVS:
+    for name in BUILDS[script]:
         assert (tmp_path / name).read_bytes() == (DATASETS / name).read_bytes(), f"{name} differs"
 
 
-def test_build_ignores_global_random_state():
+@pytest.mark.parametrize("script", list(BUILDS))
+def test_build_ignores_global_random_state(script):
     import numpy as np
-    build = load_build_module()
+    build = dataset_files.load_build_module(script)
     np.random.seed(1)
     first = build.build()
     np.random.seed(2)
