@@ -402,7 +402,8 @@ def trust_evolution_parts(room: rm.TrustRoom) -> dict:
     else:
         sub = [room.message]
     return {
-        "datasets": {"counts": rows, "notice": _notice(not room.ready, NO_ANSWERS if not room.answers else "Waiting for a second habit")},
+        "datasets": {"counts": rows, "ends": trust_charts.end_labels(rows),
+                     "notice": _notice(not room.ready, NO_ANSWERS if not room.answers else "Waiting for a second habit")},
         "title": _title("How the room's habits spread", sub),
         "description": trust_evolution_text(room),
     }
@@ -415,7 +416,7 @@ def trust_evolution_template() -> alt.LayerChart:
         y=alt.Y("count:Q", title="Directors", stack="zero", axis=_axis(tickMinStep=1, format="d")),
         color=alt.Color("strategy:N", title="Habit", scale=_strategy_scale(), legend=_legend(orient="right")),
         order=alt.Order("order:Q"))
-    return alt.layer(area, _notice_layer(330, 140)).properties(width=660, height=340)
+    return alt.layer(area, trust_charts.end_labels_layer(18), _notice_layer(330, 140)).properties(width=660, height=340)
 
 
 def trust_evolution_chart(room: rm.TrustRoom) -> alt.LayerChart:

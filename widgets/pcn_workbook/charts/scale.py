@@ -19,8 +19,10 @@ def network_rows(grouping, target_min: int, target_max: int) -> list[dict]:
     for i, n in enumerate(grouping.networks):
         status = "in the target band" if target_min <= n.population <= target_max else (
             "below the band" if n.population < target_min else "above the band (one large practice)")
+        # the bar's label says the size class in words too (not by colour alone): "4" in the band, "3 · below"
+        label = f"{len(n.practices)}" + ("" if status.startswith("in ") else f" · {status.split()[0]}")
         rows.append(dict(order=i, network=n.name, population=int(n.population), practices=len(n.practices),
-                         districts=", ".join(n.districts), status=status))
+                         districts=", ".join(n.districts), status=status, label=label))
     return rows
 
 
@@ -46,12 +48,13 @@ def networks_template() -> alt.LayerChart:
         tooltip=[alt.Tooltip("network:N"), alt.Tooltip("population:Q", format=","), alt.Tooltip("practices:Q"),
                  alt.Tooltip("districts:N", title="Postcode districts")])
     labels = alt.Chart(alt.NamedData("networks")).mark_text(align="left", dx=5, fontSize=14).encode(
-        x="population:Q", y=y, text=alt.Text("practices:Q", format="d"))
+        x="population:Q", y=y, text="label:N")
     return (band + bars + labels).properties(width=520, height=alt.Step(30))
 
 
 def networks_chart(grouping, target_min: int, target_max: int, area: str) -> alt.LayerChart:
-    """Each network's population against the target band; the number at each bar's end is its practice count."""
+    """Each network's population against the target band; the number at each bar's end is its practice
+    count, with "below" or "above" when the network is outside the band."""
     return networks_template().properties(**networks_parts(grouping, target_min, target_max, area))
 
 

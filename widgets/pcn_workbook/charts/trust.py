@@ -124,7 +124,7 @@ def evolution_parts(result) -> dict:
     verdict = f"Only {names[winner]} is left." if winner else "More than one strategy survives."
     generations = len(result.counts) - 1
     return {
-        "datasets": {"counts": rows},
+        "datasets": {"counts": rows, "ends": end_labels(rows)},
         "title": {"text": "How the network's habits spread", "subtitle": f"Players of each strategy over {generations} generations"},
         "description": (f"Stacked area chart of players per strategy over {generations} generations. "
                         f"At the end: {left}. {verdict} Sharing went from {result.cooperation[0]:.0%} of moves in the "
@@ -132,15 +132,42 @@ def evolution_parts(result) -> dict:
     }
 
 
+def end_labels(rows: Sequence[Mapping]) -> list[dict]:
+    """Where to name each strategy still present at the last generation: the middle of its band in
+    the stack (bands stack from the bottom in ``order``), so the areas are told apart by name, not
+    by colour alone. Bands thinner than two players are left to the legend (names would overlap).
+
+    >>> end_labels([{"generation": 1, "strategy": "A", "count": 3, "order": 0},
+    ...             {"generation": 1, "strategy": "B", "count": 5, "order": 1}])
+    [{'generation': 1, 'y': 1.5, 'name': 'A'}, {'generation': 1, 'y': 5.5, 'name': 'B'}]
+    """
+    if not rows:
+        return []
+    last = max(r["generation"] for r in rows)
+    below, out = 0, []
+    for r in sorted((r for r in rows if r["generation"] == last), key=lambda r: r["order"]):
+        if r["count"] >= 2:
+            out.append({"generation": last, "y": below + r["count"] / 2, "name": r["strategy"]})
+        below += r["count"]
+    return out
+
+
+def end_labels_layer(font_size: int = 14) -> alt.Chart:
+    """The strategy names at the right-hand end of a stacked evolution chart (dataset ``ends``)."""
+    return alt.Chart(alt.NamedData("ends")).mark_text(align="left", dx=6, fontSize=font_size).encode(
+        x="generation:Q", y="y:Q", text="name:N")
+
+
 @lru_cache(maxsize=1)
-def evolution_template() -> alt.Chart:
-    return alt.Chart(alt.NamedData("counts")).mark_area().encode(
+def evolution_template() -> alt.LayerChart:
+    area = alt.Chart(alt.NamedData("counts")).mark_area().encode(
         x=alt.X("generation:Q", title="Generation", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("count:Q", title="Players", stack="zero"),
         color=alt.Color("strategy:N", title="Strategy", scale=_strategy_scale(), legend=alt.Legend(orient="right", labelLimit=0)),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("generation:Q"), alt.Tooltip("strategy:N"), alt.Tooltip("count:Q")],
-    ).properties(width=520, height=260)
+    )
+    return alt.layer(area, end_labels_layer()).properties(width=520, height=260)
 
 
 def evolution_chart(result) -> alt.Chart:
