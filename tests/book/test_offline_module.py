@@ -67,6 +67,7 @@ def test_pinned_versions_match_package_json():
     pkg = json.loads((offline.default_npm_project() / "package.json").read_text(encoding="utf-8"))
     assert pkg["dependencies"] == {
         "@jupyter-widgets/html-manager": offline.HTML_MANAGER_VERSION,
+        "axe-core": "4.14.1",  # the accessibility audit's engine (tests/a11y.py), never copied into the build
         "mathjax": offline.MATHJAX_VERSION,
         "vega": offline.VEGA_VERSION,
         "vega-embed": offline.VEGAEMBED_VERSION,

@@ -7,6 +7,12 @@
 // the named datasets, the title's text/subtitle or the description differ from what is drawn, the
 // view is changed in place: a Vega changeset per changed dataset, a signal per title line, the
 // view's description (its container's aria-label) for screen readers. Anything else re-embeds.
+//
+// Text alternatives: the chart sits in a wrapper with role="img" whose aria-label is the spec's
+// description (the chart's figures in words), kept current on every change (Vega's own SVG roles
+// and labels are hidden from screen readers, so the chart is read once, as one image); under it, a
+// "Show as table" disclosure (<details>, so it opens by keyboard with no script) lists the chart's
+// main dataset, every value set as text (never as HTML), at most TABLE_ROWS rows.
 
 const TITLE = "pcn_title";
 const SUBTITLE = "pcn_subtitle";
@@ -45,15 +51,165 @@ function drawable(spec) {
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
+const TABLE_ROWS = 60;
+
+function titleText(title) {
+  const t = titleParts(title);
+  if (t === null) return "";
+  return [t.text, t.subtitle].flat().filter((s) => typeof s === "string" && s).join(": ");
+}
+
+// What the chart says in words: its description, else its title.
+function label(spec) {
+  return (spec && (spec.description || titleText(spec.title))) || "Chart";
+}
+
+// The dataset the table shows: the one the top level (or its first layer or view) draws, else the
+// first named one; a chart with inline values shows those.
+function mainRows(spec) {
+  const datasets = spec.datasets ?? {};
+  const views = [spec, ...(spec.layer ?? []), ...(spec.vconcat ?? []), ...(spec.hconcat ?? []), ...(spec.concat ?? [])];
+  for (const v of views) {
+    const data = v && v.data;
+    if (data && typeof data.name === "string" && Array.isArray(datasets[data.name])) return datasets[data.name];
+    if (data && Array.isArray(data.values)) return data.values;
+  }
+  const first = Object.values(datasets).find(Array.isArray);
+  return first ?? [];
+}
+
+// Column headings as the chart's axes and legends name them (field -> title in the encodings).
+function fieldTitles(spec) {
+  const titles = {};
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== "object") return;
+    if (typeof node.field === "string" && typeof node.title === "string" && !(node.field in titles)) {
+      titles[node.field] = node.title;
+    }
+    for (const [key, value] of Object.entries(node)) if (key !== "datasets") walk(value);
+  };
+  walk(spec);
+  return titles;
+}
+
+function cellText(value) {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(3)));
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+// The table for a spec, built with textContent only (values are data, never markup).
+function dataTable(spec) {
+  const rows = mainRows(spec).filter((r) => r !== null && typeof r === "object");
+  const columns = [...new Set(rows.slice(0, TABLE_ROWS).flatMap((r) => Object.keys(r)))];
+  const titles = fieldTitles(spec);
+  const parts = [];
+  const table = document.createElement("table");
+  table.createCaption().textContent = titleText(spec.title) || "The chart's data";
+  const head = table.createTHead().insertRow();
+  for (const c of columns) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = titles[c] ?? c;
+    head.appendChild(th);
+  }
+  const body = table.createTBody();
+  for (const r of rows.slice(0, TABLE_ROWS)) {
+    const tr = body.insertRow();
+    for (const c of columns) tr.insertCell().textContent = cellText(r[c]);
+  }
+  parts.push(table);
+  const note = document.createElement("p");
+  note.className = "pcn-table-note";
+  note.textContent = rows.length > TABLE_ROWS
+    ? `Showing the first ${TABLE_ROWS} of ${rows.length} rows.`
+    : rows.length === 0 ? "This chart has no rows to show." : `${rows.length} row${rows.length === 1 ? "" : "s"}.`;
+  parts.push(note);
+  return parts;
+}
+
+// --- Sliders' names and values, page-wide -------------------------------------------------------
+// ipywidgets draws a slider as a noUiSlider handle (role="slider") beside a <label> that is not tied
+// to it, so a screen reader hears "slider, 5" with no name; and its aria-valuetext is a bare number.
+// Every app page that has a slider also loads this module (its charts), so it installs, once per
+// page, an observer that names each handle after its label and reads the value as the readout shows
+// it, followed by the unit when the label ends with one in brackets: "Tolerance (£ per patient)"
+// -> "2.00 £ per patient".
+function unitOf(labelText) {
+  const m = /\(([^()]+)\)\s*$/.exec(labelText);
+  return m ? m[1].trim() : "";
+}
+
+function nameSlider(widget) {
+  const label = (widget.querySelector(":scope > .widget-label")?.textContent ?? "").trim()
+    || (widget.getAttribute("title") ?? "").trim();
+  const readout = widget.querySelector(":scope > .widget-readout");
+  const unit = unitOf(label);
+  const handles = [...widget.querySelectorAll(".noUi-handle[role=slider]")];
+  const values = readout ? readout.textContent.split(/\s*[–-]\s*(?=\S)/) : [];
+  handles.forEach((handle, i) => {
+    const which = handles.length > 1 ? (i === 0 ? " (lower end)" : " (upper end)") : "";
+    const name = (label || "Slider") + which;
+    if (handle.getAttribute("aria-label") !== name) handle.setAttribute("aria-label", name);
+    const shown = (handles.length > 1 ? values[i] : readout?.textContent)?.trim();
+    const text = shown ? (unit && !shown.includes(unit) ? `${shown} ${unit}` : shown) : null;
+    if (text && handle.getAttribute("aria-valuetext") !== text) handle.setAttribute("aria-valuetext", text);
+  });
+}
+
+function nameSliders() {
+  document.querySelectorAll(".widget-slider").forEach(nameSlider);
+}
+
+function installSliderNames() {
+  if (window.__pcnSliderNames) return;
+  window.__pcnSliderNames = true;
+  let pending = false;
+  const later = () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; nameSliders(); });
+  };
+  new MutationObserver(later).observe(document.body, {
+    subtree: true, childList: true, characterData: true,
+    attributes: true, attributeFilter: ["aria-valuetext", "aria-valuenow"],
+  });
+  later();
+}
+
 function render({ model, el }) {
+  const figure = document.createElement("div");
+  figure.className = "pcn-chart-figure";
+  figure.setAttribute("role", "img");
   const host = document.createElement("div");
-  el.appendChild(host);
+  host.setAttribute("aria-hidden", "true"); // the wrapper speaks for the chart; Vega's marks stay silent
+  figure.appendChild(host);
+  const details = document.createElement("details");
+  details.className = "pcn-chart-table";
+  const summary = document.createElement("summary");
+  summary.textContent = "Show as table";
+  const tableBox = document.createElement("div");
+  details.append(summary, tableBox);
+  el.append(figure, details);
+  installSliderNames();
   let view = null;
   let drawn = null; // the spec the view shows
   let queue = Promise.resolve();
   let closed = false;
   let embeds = 0; // counted on the element (data-embeds), so tests can tell an update from a redraw
   let updates = 0;
+
+  // The words and the table follow the spec the view shows (the table is built only while open).
+  function describe() {
+    const spec = drawn ?? {};
+    figure.setAttribute("aria-label", label(spec));
+    details.hidden = !drawn || Object.keys(drawn).length === 0;
+    if (details.open) tableBox.replaceChildren(...dataTable(spec));
+    else tableBox.replaceChildren();
+  }
+  details.addEventListener("toggle", describe);
 
   function showError(error) {
     const box = document.createElement("p");
@@ -67,6 +223,7 @@ function render({ model, el }) {
     view = null;
     const spec = model.get("spec");
     drawn = spec;
+    describe();
     if (!spec || Object.keys(spec).length === 0) {
       host.replaceChildren();
       return;
@@ -99,6 +256,7 @@ function render({ model, el }) {
       return embed(); // e.g. a dataset Vega-Lite folded away: draw afresh rather than show stale data
     }
     drawn = spec;
+    describe();
     await view.runAsync();
     host.dataset.updates = String(++updates);
   }

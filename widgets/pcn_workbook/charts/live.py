@@ -11,6 +11,11 @@ it shows: when only named datasets, the title's lines or the description changed
 builders' ``*_parts`` functions return) it applies a Vega changeset and signal updates to the view it
 keeps; anything else re-embeds.
 
+Text alternatives (``live.js``): the drawn chart is wrapped in ``role="img"`` labelled with the spec's
+``description``, kept current on every change, and followed by a "Show as table" disclosure that
+lists the chart's main dataset (at most 60 rows). The same module names the page's sliders for
+screen readers (ipywidgets leaves their handles unnamed).
+
 Where its JavaScript comes from:
 
 * under ``pcn-workbook serve`` the server builds ``live.js`` with Vega into one file, serves it at
@@ -47,7 +52,17 @@ def _esm() -> str:
 class LiveChart(anywidget.AnyWidget):
     """A Vega-Lite chart in an app; set ``spec`` (or call ``update_chart``) to change it."""
 
-    _css = ".pcn-live-chart .vega-embed { overflow: visible; }"
+    _css = """
+.pcn-live-chart .vega-embed { overflow: visible; }
+.pcn-chart-table { margin: 2px 0 10px; font-size: 15px; }
+.pcn-chart-table summary { cursor: pointer; color: #005a8c; font-weight: 600; padding: 2px 4px; width: max-content; }
+.pcn-chart-table summary:focus-visible { outline: 3px solid #005a8c; outline-offset: 2px; }
+.pcn-chart-table table { border-collapse: collapse; margin: 6px 0 2px; }
+.pcn-chart-table caption { text-align: left; font-weight: 600; padding: 2px 0; }
+.pcn-chart-table th, .pcn-chart-table td { border: 1px solid #b7c0c9; padding: 2px 8px; text-align: left; }
+.pcn-chart-table td { font-variant-numeric: tabular-nums; }
+.pcn-table-note { margin: 2px 0; color: #3d4650; }
+"""
     spec = traitlets.Dict().tag(sync=True)
     embed_options = traitlets.Dict().tag(sync=True)
 

@@ -63,7 +63,7 @@ def match_template() -> alt.VConcatChart:
         tooltip=[alt.Tooltip("round:O"), alt.Tooltip("player:N"), alt.Tooltip("action:N"), alt.Tooltip("mistake:N"),
                  alt.Tooltip("score:Q")])
     letters = base.mark_text(color="white", fontSize=14, fontWeight="bold").encode(x=x, y=y, text="letter:N")
-    slips = base.transform_filter("datum.mistake != ''").mark_point(shape="triangle-down", size=120, filled=True,
+    slips = base.transform_filter("datum.mistake != ''").mark_point(shape="triangle-down", size=120, filled=True, aria=False,
                                                                        color="#000", yOffset=-16).encode(x=x, y=y)
     grid = (cells + letters + slips).properties(width=560, height=90)
     lines = base.mark_line(point=True, strokeWidth=3).encode(
