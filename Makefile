@@ -17,12 +17,12 @@ ARGS   ?=
 # --dist loadfile: a notebook's cells share one kernel, so each file must stay on one worker.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: workshop test book bench chromium postgresql clean
+.PHONY: workshop test book bench handouts chromium postgresql poppler clean
 
 workshop: $(VENV)/.installed
 	$(BIN)/pcn-workbook serve --port $(PORT) $(if $(ROOM),--room) $(ARGS)
 
-test: $(VENV)/.installed-test $(ORACLE)/.installed chromium postgresql
+test: $(VENV)/.installed-test $(ORACLE)/.installed chromium postgresql poppler
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS) \
 	    --nbval-lax --nbval-current-env tests notebooks benchmarks/baseline.ipynb benchmarks/reference/output_pattern.ipynb
 
@@ -31,6 +31,10 @@ book: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test chromium
 	$(BIN)/pcn-workbook bench
+
+# Printable PDFs for a workshop's tables (summaries, session plans, chapters) in _build/handouts.
+handouts: book chromium poppler
+	$(BIN)/python book/print_handouts.py
 
 # uv installs the stack in seconds; fall back to venv + pip where it cannot be had.
 $(VENV)/bin/python:
@@ -70,6 +74,12 @@ postgresql:
 	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
+# The print tests count and read PDF pages with poppler's pdfinfo and pdftotext.
+poppler:
+	@command -v pdfinfo >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
 
 clean:
 	rm -rf $(VENV) $(ORACLE) _build .pytest_cache .hypothesis

@@ -1,16 +1,12 @@
 """Issue 13: axe-core finds no serious or critical problem on any page of the built book.
 
-The built ``_build/html`` is served by a ``http.server`` thread on a free local port; every HTML
+The built ``_build/html`` is served on a free local port (``book/print_handouts.serve``); every HTML
 page (not Sphinx's search index pages under ``_static`` or ``_sources``) is opened in one Chromium
 tab and audited once its scripts (Vega, the widget manager, MathJax) have settled. Moderate and
 minor findings are printed (``pytest -s``), not failed.
 """
 
 from __future__ import annotations
-
-import functools
-import http.server
-import threading
 
 import pytest
 
@@ -20,23 +16,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.book]
 WAIT_MS = 60_000  # a loaded 2-core machine; not a timing assertion
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served_book(built_html):
-    handler = functools.partial(_QuietHandler, directory=str(built_html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    """The built book on a local port, served as book/print_handouts.py serves it for printing."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("print_handouts", Path(__file__).resolve().parents[2] / "book" / "print_handouts.py")
+    handouts = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(handouts)
+    with handouts.serve(built_html) as url:
+        yield url if url.endswith("/") else url + "/"
 
 
 def book_pages(html_root) -> list[str]:

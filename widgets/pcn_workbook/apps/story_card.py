@@ -62,7 +62,12 @@ def card_html(title: str, sections: Sequence[Section], footer: str) -> str:
     return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>" + escape(title) + "</title>"
             "<style>body{font:17px/1.45 Helvetica,Arial,sans-serif;max-width:44em;margin:2em auto;color:#111}"
             "h1{font-size:26px}h2{font-size:18px;margin:1.1em 0 .2em;color:#005a8c}"
-            "footer{margin-top:2em;font-size:13px;color:#444}@page{size:A4;margin:15mm}</style></head><body>"
+            "footer{margin-top:2em;font-size:13px;color:#444}@page{size:A4;margin:15mm}"
+            # On paper: smaller type and tighter spacing, so a card inspired by a long bank story
+            # still fits one sheet (tests/book/test_print.py).
+            "@media print{body{font-size:11pt;line-height:1.3;margin:0;max-width:none}h1{font-size:20pt;margin:0 0 .3em}"
+            "h2{font-size:13pt;margin:.8em 0 .15em}p{margin:.2em 0}footer{margin-top:1em;font-size:9pt}}"
+            "</style></head><body>"
             f"<h1>{escape(title)}</h1>{body}<footer>{escape(footer)}</footer></body></html>")
 
 
