@@ -54,6 +54,7 @@ RESULTS = REPO / "benchmarks" / "results"
 SELECTORS = {
     "baseline.ipynb": (".pcn-baseline-slider", ".pcn-baseline-chart", ".pcn-baseline-chart"),
     "output_pattern.ipynb": (".pcn-output-slider", ".pcn-output-chart", ".pcn-output-chart"),
+    "01_purpose.ipynb": (".pcn-inward", ".pcn-compass-chart", ".pcn-narrative", "?step=compass"),
     "02_autonomy_paradox.ipynb": (".pcn-tolerance", ".pcn-paradox-chart", ".pcn-narrative"),
     "03_scale_choices.ipynb": (".pcn-band", ".pcn-networks-chart", ".pcn-narrative"),
     "04_trust.ipynb": (".pcn-noise", ".pcn-match-chart", ".pcn-narrative", "?step=noise&a=tit_for_tat&b=tit_for_tat"),

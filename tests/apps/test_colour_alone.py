@@ -10,7 +10,7 @@ from ipywidgets.widgets.widget import _instances
 
 from pcn_workbook.charts.live import LiveChart
 
-STEPS = {"autonomy": [""], "scale": [""],
+STEPS = {"purpose": ["step=compass", "step=readiness"], "autonomy": [""], "scale": [""],
          "trust": ["step=match", "step=tournament", "step=evolution", "step=communication", "step=thread"],
          "deciding": ["step=decisions", "step=access", "step=representation"], "stories": ["tags=ae_pressure"]}
 OTHER_CHANNELS = ("shape", "strokeDash", "text", "x", "y", "row", "column", "facet")

@@ -14,7 +14,7 @@ from ipywidgets.widgets.widget import _instances
 
 from pcn_workbook.apps import page, request
 
-APPS = ["autonomy", "scale", "trust", "deciding", "stories"]
+APPS = ["purpose", "autonomy", "scale", "trust", "deciding", "stories"]
 REF = re.compile(r"IPY_MODEL_([0-9a-f]+)")
 
 
@@ -93,7 +93,7 @@ def test_every_app_built_early_then_rebuilt_from_a_link_is_whole(preheated, name
     """Closing the early app's widgets must not close anything the asked-for app uses (a module-level
     widget made on first build, say), and the share link must carry the page's real path."""
     module = importlib.import_module(f"pcn_workbook.apps.{name}")
-    query = {"autonomy": "tolerance=0.3", "scale": "step=voice", "trust": "step=sandbox",
+    query = {"purpose": "step=readiness", "autonomy": "tolerance=0.3", "scale": "step=voice", "trust": "step=sandbox",
              "deciding": "step=representation", "stories": "tags=recruitment"}[name]
     before = set(_instances)
     preheated(query, path=f"/voila/render/{name}.ipynb")

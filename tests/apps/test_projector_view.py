@@ -12,7 +12,7 @@ from pcn_workbook.apps import layout
 from pcn_workbook.charts import projector
 from pcn_workbook.charts.live import LiveChart
 
-APPS = {"autonomy": "", "scale": "", "trust": "step=noise", "deciding": "step=decisions", "stories": "tags=ae_pressure"}
+APPS = {"purpose": "step=compass", "autonomy": "", "scale": "", "trust": "step=noise", "deciding": "step=decisions", "stories": "tags=ae_pressure"}
 
 
 @pytest.fixture(autouse=True)

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from a11y import audit, blocking, counts, report
-from pcn_workbook.apps import deciding_text, trust_text
+from pcn_workbook.apps import deciding_text, purpose_text, trust_text
 from pcn_workbook.models import stories as story_model
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-STEP_WALKS = {"04_trust": trust_text.STEPS, "04b_deciding_together": deciding_text.STEPS}
+STEP_WALKS = {"01_purpose": purpose_text.STEPS, "04_trust": trust_text.STEPS, "04b_deciding_together": deciding_text.STEPS}
 SINGLE_PAGES = {"02_autonomy_paradox": ".pcn-paradox-chart", "03_scale_choices": ".pcn-live-chart"}
 STORIES = "05_springboard_stories"
 

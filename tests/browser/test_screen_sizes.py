@@ -9,6 +9,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 APPS = {
+    "01_purpose.ipynb": "?step=readiness",
     "02_autonomy_paradox.ipynb": "",
     "03_scale_choices.ipynb": "",
     "04_trust.ipynb": "?step=sandbox",

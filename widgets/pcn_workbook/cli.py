@@ -198,7 +198,7 @@ def _add_book(commands) -> None:
 
 # --- workshop ----------------------------------------------------------------------------------
 # The chapter apps (notebooks/*.ipynb); tests/workshop checks this list against the folder.
-CHAPTERS = ("02_autonomy_paradox", "03_scale_choices", "04_trust", "04b_deciding_together", "05_springboard_stories")
+CHAPTERS = ("01_purpose", "02_autonomy_paradox", "03_scale_choices", "04_trust", "04b_deciding_together", "05_springboard_stories")
 BASE_URL = "http://127.0.0.1:8866"
 
 

@@ -367,3 +367,47 @@ def stories_from_query(query: str, tags: tuple[str, ...], scales: tuple[str, ...
         else:
             problems.append(f"Ignored unknown setting '{_short(key)}'.")
     return replace(StoriesState(), **values), problems
+
+
+# ------------------------------------------------------------------ the what-is-a-PCN-for chapter
+
+PURPOSE_STEPS = ("hook", "compass", "statement", "readiness", "reasons", "summary")
+# The learner's placement of their PCN on the purpose compass: whole points from 0 to 10 on each
+# axis (models.purpose.AXIS_MIN/AXIS_MAX). Nothing the learner types goes into a link.
+PURPOSE_LIMITS: dict[str, tuple[type, float, float]] = {"inward": (int, 0, 10), "outward": (int, 0, 10)}
+
+
+@dataclass(frozen=True)
+class PurposeState:
+    """The step and the learner's compass placement. The purpose statement, the readiness scores
+    and the reasons sort stay out of links: a link is for a view, not for someone's answers."""
+
+    step: str = "hook"
+    inward: int = 5  # the middle of both axes: no view yet
+    outward: int = 5
+
+    def to_query(self) -> str:
+        default = PurposeState()
+        pairs = [(k, str(getattr(self, k))) for k in ("step", *PURPOSE_LIMITS)
+                 if getattr(self, k) != getattr(default, k)]
+        return urlencode(pairs)
+
+
+def purpose_from_query(query: str) -> tuple[PurposeState, list[str]]:
+    """Parse a what-is-a-PCN-for link; every bad value is ignored with a plain message."""
+    problems: list[str] = []
+    values: dict = {}
+    for key, raw, value in _pairs(query, problems):
+        if key == "step":
+            if value in PURPOSE_STEPS:
+                values["step"] = value
+            else:
+                problems.append(f"Ignored step '{_short(raw)}': choose one of {', '.join(PURPOSE_STEPS)}.")
+        elif key in PURPOSE_LIMITS:
+            _, lo, hi = PURPOSE_LIMITS[key]
+            x = _bounded(key, raw, lo, hi, problems, whole=True, unit=" of compass points")
+            if x is not None:
+                values[key] = x
+        else:
+            problems.append(f"Ignored unknown setting '{_short(key)}'.")
+    return replace(PurposeState(), **values), problems

@@ -26,6 +26,7 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
     "05_springboard_stories": ("stories.draft", "stories.vote"),
 }
 CHAPTER_TITLES = {
+    "01_purpose": "What is a PCN for?",  # no room question yet, so not on the join page
     "02_autonomy_paradox": "The autonomy paradox",
     "03_scale_choices": "What scale for what work?",
     "04_trust": "Trust between leaders",
