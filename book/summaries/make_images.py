@@ -14,11 +14,18 @@ from pathlib import Path
 import vl_convert
 
 from pcn_workbook import data
-from pcn_workbook.charts import autonomy, deciding, scale as scale_charts, stories as story_charts, trust as trust_charts
+from pcn_workbook.charts import autonomy, deciding, purpose as purpose_charts, scale as scale_charts, stories as story_charts, trust as trust_charts
 from pcn_workbook.charts.theme import use_theme
-from pcn_workbook.models import decisions, gainshare as gs, scale, trust
+from pcn_workbook.models import decisions, gainshare as gs, purpose, scale, trust
 
 OUT = Path(__file__).resolve().parents[1] / "images" / "summaries"
+
+
+def purpose_readiness():
+    scores = data.readiness_demo_scores()
+    items = data.readiness_items()
+    return purpose_charts.readiness_chart(purpose.summarise_readiness(scores), scores,
+                                          dict(zip(items["item"], items["label"])))
 
 
 def autonomy_paradox():
@@ -47,6 +54,7 @@ def springboard_topics():
 
 
 CHARTS = {
+    "01_purpose": purpose_readiness,
     "02_autonomy_paradox": autonomy_paradox,
     "03_scale_choices": scale_choices,
     "04_trust": trust_noise,

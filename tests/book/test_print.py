@@ -39,7 +39,7 @@ CHAPTERS = re.findall(r"file: notebooks/(\S+)", _TOC)
 SUMMARIES = re.findall(r"file: book/summaries/(\S+)", _TOC)
 #: Chapters whose handout is still to be written (the lead adds 01's); take a chapter off when its
 #: summary is in _toc.yml.
-PENDING_SUMMARIES = {"01_purpose"}
+PENDING_SUMMARIES: set[str] = set()
 
 # Read from the page itself. The navigation is hidden in print but still in the page, so its text
 # can be looked for in the PDF; sections are counted as printed (a hidden section is left out).

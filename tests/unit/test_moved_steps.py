@@ -67,11 +67,18 @@ def test_the_page_handler_redirects_before_voila_sees_the_request():
             self.redirected = (url, permanent)
 
     import asyncio
+    import concurrent.futures
+
+    def run(coroutine_function):
+        """On a loop of its own in a thread: this test may share its process with a browser test whose
+        Playwright loop is already running here (pytest-xdist puts test files together)."""
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coroutine_function()).result()
 
     moved = Page("/voila/render/04_trust.ipynb", "step=decisions&meetings=30")
-    asyncio.run(moved.prepare())
+    run(moved.prepare)
     assert moved.redirected == ("/voila/render/04b_deciding_together.ipynb?step=decisions&meetings=30", False)
     assert not moved.reached
     staying = Page("/voila/render/04_trust.ipynb", "step=noise")
-    asyncio.run(staying.prepare())
+    run(staying.prepare)
     assert staying.redirected is None and staying.reached
