@@ -60,19 +60,8 @@ class DecidingApp(page.StepWalk, w.VBox):
         self.seed = state.seed
         self._hold = False
         self._build_walk(state.step)
-        self.body = w.VBox().add_class("pcn-step-body")
-        self.message = w.HTML().add_class("pcn-message")
-        self.narrative = w.HTML().add_class("pcn-narrative")
-        self.share_link = w.HTML().add_class("pcn-share-link")
-
-        # the hook's one-click prediction
-        self.prediction: str | None = None
-        self.guess_buttons = []
-        for label, key in text.HOOK_CHOICES:
-            b = w.Button(description=label, layout=w.Layout(width="auto")).add_class(f"pcn-guess-{key}")
-            b.on_click(lambda _b, k=key: self._guess(k))
-            self.guess_buttons.append(b)
-        self.guess_note = w.HTML().add_class("pcn-guess-note")
+        self._build_page_parts()
+        self._build_prediction("what the model says")
 
         # 1 vote or consensus (the trust app's old step 7: same names)
         self.practices = _slider(w.IntSlider, "practices", state.practices, 1, "Practices", "pcn-practices")
@@ -152,14 +141,6 @@ class DecidingApp(page.StepWalk, w.VBox):
                                     bold("Who speaks?"), *speak, self.slots["representation"]],
             }[key]()
         return self._pages[key]
-
-    def _guess(self, key: str) -> None:
-        self.prediction = key
-        label = dict((k, lab) for lab, k in text.HOOK_CHOICES)[key]
-        for b in self.guess_buttons:
-            b.button_style = "info" if b.description == label else ""
-        self.guess_note.value = (f"<p>You predicted: <b>{escape(label)}</b>. Press <b>Next</b> to see what the model "
-                                 "says.</p>")
 
     def _pcns_changed(self, change) -> None:
         """The door can only be used by PCNs that exist: keep 'all of them' meaning all of them."""

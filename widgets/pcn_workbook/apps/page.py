@@ -120,6 +120,33 @@ class StepWalk:
         self.back.on_click(lambda _: self._move(-1))
         self.next.on_click(lambda _: self._move(+1))
 
+    def _build_page_parts(self) -> None:
+        """The step's body, the message area, the narrative and the share link; call once, early."""
+        self.body = w.VBox().add_class("pcn-step-body")
+        self.message = w.HTML().add_class("pcn-message")
+        self.narrative = w.HTML().add_class("pcn-narrative")
+        self.share_link = w.HTML().add_class("pcn-share-link")
+
+    def _build_prediction(self, then: str) -> None:
+        """The hook's one-click prediction: a button per ``TEXT.HOOK_CHOICES`` (label, key); the
+        choice is kept in ``prediction`` and confirmed with ``then`` (what Next will show)."""
+        self.prediction: str | None = None
+        self._prediction_then = then
+        self.guess_buttons = []
+        for label, key in self.TEXT.HOOK_CHOICES:
+            b = w.Button(description=label, layout=w.Layout(width="auto")).add_class(f"pcn-guess-{key}")
+            b.on_click(lambda _b, k=key: self._guess(k))
+            self.guess_buttons.append(b)
+        self.guess_note = w.HTML().add_class("pcn-guess-note")
+
+    def _guess(self, key: str) -> None:
+        self.prediction = key
+        label = dict((k, lab) for lab, k in self.TEXT.HOOK_CHOICES)[key]
+        for b in self.guess_buttons:
+            b.button_style = "info" if b.description == label else ""
+        self.guess_note.value = (f"<p>You predicted: <b>{escape(label)}</b>. Press <b>Next</b> to see "
+                                 f"{self._prediction_then}.</p>")
+
     def _draw(self, name: str, template, parts: dict) -> None:
         """Show the live chart ``name`` in its slot: built on first use, then only its parts change."""
         from ..charts.live import live_chart, update_chart

@@ -71,19 +71,8 @@ class PurposeApp(page.StepWalk, w.VBox):
         self.demo = data.readiness_demo_scores()
         self.labels = dict(zip(self.items["item"], self.items["label"]))
         self._build_walk(state.step)
-        self.body = w.VBox().add_class("pcn-step-body")
-        self.message = w.HTML().add_class("pcn-message")
-        self.narrative = w.HTML().add_class("pcn-narrative")
-        self.share_link = w.HTML().add_class("pcn-share-link")
-
-        # the hook's one-click prediction
-        self.prediction: str | None = None
-        self.guess_buttons = []
-        for label, key in text.HOOK_CHOICES:
-            b = w.Button(description=label, layout=w.Layout(width="auto")).add_class(f"pcn-guess-{key}")
-            b.on_click(lambda _b, k=key: self._guess(k))
-            self.guess_buttons.append(b)
-        self.guess_note = w.HTML().add_class("pcn-guess-note")
+        self._build_page_parts()
+        self._build_prediction("where the essay ends up")
 
         # 1 the compass
         self.inward = _axis_slider("inward", state.inward, "Inward (0-10)", "pcn-inward")
@@ -155,14 +144,6 @@ class PurposeApp(page.StepWalk, w.VBox):
         rows = "".join(f"<li><b>{escape(q.label)}</b> {escape(q.question_text)} <i>{escape(q.prompt)}</i></li>"
                        for q in self.questions.itertuples())
         return f"<p><b>Smith's three questions</b></p><ol class='pcn-questions'>{rows}</ol>"
-
-    def _guess(self, key: str) -> None:
-        self.prediction = key
-        label = dict((k, lab) for lab, k in text.HOOK_CHOICES)[key]
-        for b in self.guess_buttons:
-            b.button_style = "info" if b.description == label else ""
-        self.guess_note.value = (f"<p>You predicted: <b>{escape(label)}</b>. Press <b>Next</b> to see where the "
-                                 "essay ends up.</p>")
 
     def _statement_changed(self, change) -> None:
         """Keep the statement to the model's length in the widget itself (a browser can send more)."""
