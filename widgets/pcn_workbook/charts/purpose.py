@@ -91,15 +91,15 @@ def compass_template() -> alt.LayerChart:
     corners = alt.Chart(pd.DataFrame(CORNERS)).mark_text(color="#555555", fontSize=14, fontStyle="italic").encode(
         x=x, y=y, text="text:N")
     others = alt.Chart(alt.NamedData("placements")).transform_filter("!datum.focus").mark_point(
-        shape="circle", filled=False, size=110, strokeWidth=2, color=OTHER).encode(
+        shape="circle", filled=False, size=110, strokeWidth=2, color=OTHER, aria=False).encode(
         x=x, y=y, tooltip=[alt.Tooltip("who:N", title="Placed by"), alt.Tooltip("pcn:N", title="PCN"),
                            alt.Tooltip("inward:Q", format=".1f"), alt.Tooltip("outward:Q", format=".1f")])
-    link = alt.Chart(alt.NamedData("furthest")).mark_line(color=FOCUS, strokeDash=[6, 3], strokeWidth=2).encode(x=x, y=y)
+    link = alt.Chart(alt.NamedData("furthest")).mark_line(color=FOCUS, strokeDash=[6, 3], strokeWidth=2, aria=False).encode(x=x, y=y)
     focus = alt.Chart(alt.NamedData("placements")).transform_filter("datum.focus")
-    members = focus.mark_point(shape="circle", filled=True, size=200, color=FOCUS, opacity=1).encode(
+    members = focus.mark_point(shape="circle", filled=True, size=200, color=FOCUS, opacity=1, aria=False).encode(
         x=x, y=y, tooltip=[alt.Tooltip("who:N", title="Placed by"), alt.Tooltip("pcn:N", title="PCN"),
                            alt.Tooltip("inward:Q", format=".1f"), alt.Tooltip("outward:Q", format=".1f")])
-    names = focus.mark_text(align="left", dx=10, dy=-8, fontSize=14, color="#000000").encode(x=x, y=y, text="who:N")
+    names = focus.mark_text(align="left", dx=10, dy=-8, fontSize=14, color="#000000", aria=False).encode(x=x, y=y, text="who:N")
     refs = alt.Chart(alt.NamedData("references"))
     ref_points = refs.mark_point(filled=True, size=260, color="#000000", opacity=1).encode(
         x=x, y=y, shape=alt.Shape("label:N", title="Reference points", scale=alt.Scale(range=REFERENCE_SHAPES),
@@ -108,9 +108,11 @@ def compass_template() -> alt.LayerChart:
                  alt.Tooltip("inward:Q", format=".0f"), alt.Tooltip("outward:Q", format=".0f")])
     ref_names = refs.mark_text(align="left", dx=12, dy=10, fontSize=14, fontWeight="bold", color="#000000").encode(
         x=x, y=y, text="label:N")
-    centre = alt.Chart(alt.NamedData("centre")).mark_point(shape="cross", filled=True, size=320, color=LOSS, opacity=1).encode(
+    centre = alt.Chart(alt.NamedData("centre")).mark_point(shape="cross", filled=True, size=320, color=LOSS, opacity=1, aria=False).encode(
         x=x, y=y, tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("inward:Q", format=".1f"),
                            alt.Tooltip("outward:Q", format=".1f")])
+    # Layers that may be empty (no room yet, one placement) carry no role of their own: an empty
+    # marked group is an image without words to a screen reader; the chart's description says it all.
     return (vline + hline + corners + others + link + members + names + ref_points + ref_names + centre).properties(
         width=460, height=460)
 
