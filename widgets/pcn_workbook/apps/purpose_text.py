@@ -15,7 +15,7 @@ STEPS = (
 )
 
 HOOK = (
-    "<p>Almost every practice in England now belongs to a Primary Care Network, a group of neighbouring "
+    "<p>A Primary Care Network is a group of neighbouring "
     "practices serving roughly 30,000 to 50,000 people. Ben Gowland's essay <i>What is a Primary Care Network "
     "for?</i> starts from two ways of answering its own title. One looks <b>inward</b>: practices pool effort "
     "to keep core general practice going, with new roles, demand handled together, a leaner back office and "
