@@ -52,6 +52,7 @@ class DecidingApp(page.StepWalk, w.VBox):
     """The chapter app as one widget; controls are attributes so tests can drive it."""
 
     TEXT = text
+    MODEL_ERRORS = (decisions.DecisionError, rep.RepresentationError)
 
     def __init__(self, state: DecidingState, problems: list[str]):
         super().__init__()
@@ -167,17 +168,6 @@ class DecidingApp(page.StepWalk, w.VBox):
         self._refresh()
 
     # ------------------------------------------------------------ computing the current step
-
-    def _refresh(self, _=None) -> None:
-        if self._hold:
-            return
-        key = self.step.value
-        try:
-            self.narrative.value = getattr(self, f"_render_{key}")()
-        except (decisions.DecisionError, rep.RepresentationError) as err:
-            self._problems.append(str(err))
-        page.show_messages(self.message, self._problems)
-        self._show_share_link()
 
     def _render_hook(self) -> str:
         return ""

@@ -147,6 +147,20 @@ class StepWalk:
         self.guess_note.value = (f"<p>You predicted: <b>{escape(label)}</b>. Press <b>Next</b> to see "
                                  f"{self._prediction_then}.</p>")
 
+    MODEL_ERRORS: tuple[type[Exception], ...] = ()  # what the model raises with a plain message
+
+    def _refresh(self, _=None) -> None:
+        """Compute the current step (``_render_<step>`` returns its narrative), show any problems
+        in the message area and update the share link; nothing while ``_hold`` is set."""
+        if getattr(self, "_hold", False):
+            return
+        try:
+            self.narrative.value = getattr(self, f"_render_{self.step.value}")()
+        except self.MODEL_ERRORS as err:
+            self._problems.append(str(err))
+        show_messages(self.message, self._problems)
+        self._show_share_link()
+
     def _draw(self, name: str, template, parts: dict) -> None:
         """Show the live chart ``name`` in its slot: built on first use, then only its parts change."""
         from ..charts.live import live_chart, update_chart

@@ -57,6 +57,7 @@ class PurposeApp(page.StepWalk, w.VBox):
     """The chapter app as one widget; controls are attributes so tests can drive it."""
 
     TEXT = text
+    MODEL_ERRORS = (pm.PurposeError,)
 
     def __init__(self, state: PurposeState, problems: list[str]):
         super().__init__()
@@ -164,17 +165,6 @@ class PurposeApp(page.StepWalk, w.VBox):
         self._refresh()
 
     # ------------------------------------------------------------ computing the current step
-
-    def _refresh(self, _=None) -> None:
-        if self._hold:
-            return
-        key = self.step.value
-        try:
-            self.narrative.value = getattr(self, f"_render_{key}")()
-        except pm.PurposeError as err:
-            self._problems.append(str(err))
-        page.show_messages(self.message, self._problems)
-        self._show_share_link()
 
     def _render_hook(self) -> str:
         return ""
