@@ -157,10 +157,12 @@ def test_bad_link_gets_messages_and_defaults():
     assert app.statement.value == ""  # a link never types for the learner
 
 
-def test_a_workshop_link_says_the_chapter_has_no_room_question():
+def test_a_workshop_link_keeps_the_step_and_an_unknown_code_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("PCN_WORKBOOK_DB", f"sqlite:///{tmp_path / 'room.sqlite3'}")
     app = build("?step=compass&workshop=ABCD-1234")
     assert app.step.value == "compass"
-    assert "does not take part in workshops" in app.room.children[0].value
+    assert "No workshop has that code" in app.room.children[0].value
+    assert app.inward.value == 5  # the chapter still works on its own
 
 
 def test_state_round_trips_through_the_share_link():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pcn_workbook.apps import autonomy, scale, stories, trust
+from pcn_workbook.apps import autonomy, purpose, scale, stories, trust
 from pcn_workbook.workshop import session as ses
 from pcn_workbook.workshop import store as st
 
@@ -168,3 +168,73 @@ def test_story_drafts_wait_for_moderation_and_votes_see_only_approved_ones(db, c
     choice.value = 99999
     voter.room.buttons["stories.vote"].click()
     assert "Not sent" in voter.room.status["stories.vote"].value
+
+
+# --- chapter 01: what is a PCN for? ----------------------------------------------------------------
+
+def test_purpose_answers_need_a_pcn_group_and_carry_it(db, code):
+    app = purpose.build(f"workshop={code}")
+    assert [v for _, v in app.room.role.options][1:] == [f"PCN {c}" for c in "ABCDEFGH"]
+    app.room.name.value = "Dr Shah"
+    app.inward.value, app.outward.value = 8, 3
+    app.room.buttons["purpose.compass"].click()
+    assert "choose your PCN group first" in app.room.status["purpose.compass"].value
+    assert db.answers(code, "purpose.compass") == []
+    app.room.role.value = "PCN B"
+    assert "inward <b>8</b>, outward <b>3</b>" in app.room.questions["purpose.compass"].widgets[0].value
+    app.room.buttons["purpose.compass"].click()
+    [row] = db.answers(code, "purpose.compass")
+    assert (row.payload, row.role, row.name) == ({"inward": 8, "outward": 3}, "PCN B", "Dr Shah")
+
+
+def test_a_placement_off_the_compass_is_refused_and_nothing_is_saved(db, code):
+    app = purpose.build(f"workshop={code}")
+    app.room.name.value = "Dr Shah"
+    app.room.role.value = "PCN A"
+    app.room.questions["purpose.compass"].collect = lambda: {"inward": 40, "outward": 3}  # past the slider's limit
+    app.room.buttons["purpose.compass"].click()
+    assert "Not sent: the inward score must be a whole number from 0 to 10" in app.room.status["purpose.compass"].value
+    assert db.answers(code, "purpose.compass") == []
+    assert app.inward.value == 5  # the page's own placement is untouched
+
+
+def test_a_purpose_statement_waits_for_the_facilitator_and_comes_back(db, code):
+    app = purpose.build(f"workshop={code}")
+    app.room.name.value = "Dr Shah"
+    app.room.role.value = "PCN A"
+    app.room.buttons["purpose.statement"].click()
+    assert "Not sent: the statement is empty" in app.room.status["purpose.statement"].value
+    app.statement.value = "<b>We</b> all aim to keep our practices open,\nreviewed every year."
+    app.room.buttons["purpose.statement"].click()
+    assert "reads it before" in app.room.status["purpose.statement"].value
+    [row] = db.pending(code)
+    assert row.payload == {"statement": "<b>We</b> all aim to keep our practices open, reviewed every year."}
+    assert "&lt;b&gt;We&lt;/b&gt;" in app.room.questions["purpose.statement"].widgets[0].value  # escaped on the page
+
+    again = purpose.build(f"workshop={code}")
+    again.room.browser.value = app.room.browser.value
+    again.room.browser.restored = True
+    assert again.statement.value == row.payload["statement"]
+    assert again.room.role.value == "PCN A"
+
+
+def test_readiness_is_sent_only_when_every_item_is_scored(db, code):
+    app = purpose.build(f"workshop={code}")
+    app.room.name.value = "Practice manager"
+    app.room.role.value = "PCN C"
+    items = list(app.you)
+    for item in items[:-1]:
+        app.you[item].value = "3"
+    app.room.buttons["purpose.readiness"].click()
+    assert f"1 of {len(items)} still to score" in app.room.status["purpose.readiness"].value
+    assert f"{len(items) - 1} of {len(items)} items scored" in app.room.questions["purpose.readiness"].widgets[0].value
+    assert db.answers(code, "purpose.readiness") == []
+    app.you[items[-1]].value = "1"
+    app.room.buttons["purpose.readiness"].click()
+    [row] = db.answers(code, "purpose.readiness")
+    assert row.payload["scores"] == {**dict.fromkeys(items[:-1], 3), items[-1]: 1}
+
+    again = purpose.build(f"workshop={code}")
+    again.room.browser.value = app.room.browser.value
+    again.room.browser.restored = True
+    assert again.you[items[-1]].value == "1" and again.you[items[0]].value == "3"

@@ -57,7 +57,7 @@ def test_every_question_has_a_validator_and_errors_are_value_errors():
 
 
 def test_assumptions_are_named_for_every_chapter():
-    assert set(rm.ASSUMPTIONS) == {"room", "autonomy", "scale", "trust", "stories"}
+    assert set(rm.ASSUMPTIONS) == {"room", "purpose", "autonomy", "scale", "trust", "stories"}
     assert "illustrative" in rm.ASSUMPTIONS["autonomy"]["A4"].lower()
     assert "tie counts as no" in rm.ASSUMPTIONS["autonomy"]["A1"]
     assert "median" in rm.ASSUMPTIONS["trust"]["T2"]

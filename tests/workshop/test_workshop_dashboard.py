@@ -72,3 +72,36 @@ def test_a_snapshot_changes_with_the_store_revision(room):
     second = dashboard.snapshot(store, code, "control")
     assert second["revision"] != first["revision"]
     assert not next(q for q in second["questions"] if q["key"] == "scale.placement")["open"]
+
+
+def test_chapter_01_answers_reach_the_wall_as_tags_counts_and_approved_lines(tmp_path):
+    store = st.open_store(f"sqlite:///{tmp_path / 'purpose.sqlite3'}")
+    code = store.create_workshop("Purpose room").workshop.code
+    secrets = []
+    for i, (pcn, inward, outward) in enumerate((("PCN A", 9, 1), ("PCN A", 1, 9), ("PCN B", 5, 5))):
+        _, secret = store.join(code, None, f"Partner {i}", pcn)
+        store.submit(code, secret, "purpose.compass", {"inward": inward, "outward": outward}, f"compass-{i:04d}")
+        secrets.append(secret)
+    line = "We all aim <img src=x onerror=alert(1)> to keep care local, reviewed every year."
+    store.submit(code, secrets[0], "purpose.statement", {"statement": line}, "statement-1", moderated=True)
+    for question in ("purpose.compass", "purpose.statement"):
+        store.set_question(code, question, revealed=True)
+
+    control = dashboard.snapshot(store, code, "control")
+    [waiting] = control["pending"]
+    assert (waiting["question"], waiting["text"], waiting["name"]) == ("purpose.statement", line, "Partner 0")
+    assert waiting["note"].startswith("Meets 3 of 3")
+    text = wall(store, code)
+    assert "Partner" not in text and "onerror" not in text  # no names, nothing unapproved
+    snap = json.loads(text)
+    compass = next(q for q in snap["questions"] if q["key"] == "purpose.compass")
+    assert "A1 and A2 furthest apart" in compass["result"]["text"] and compass["result"]["pictures"]
+    statements = next(q for q in snap["questions"] if q["key"] == "purpose.statement")
+    assert statements["result"]["items"] == [] and "1 waiting for the facilitator" in statements["result"]["text"]
+
+    store.moderate(code, waiting["id"], "approved")
+    statements = next(q for q in dashboard.snapshot(store, code, "projector")["questions"]
+                      if q["key"] == "purpose.statement")
+    [item] = statements["result"]["items"]
+    assert item["title"] == line and item["text"] == "PCN A"  # plain text: the page puts it in textContent
+    store.close()

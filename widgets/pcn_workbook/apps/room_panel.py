@@ -76,9 +76,9 @@ class RoomPanel(w.VBox):
             return
         title = escape(session.workshop.title)
         self.name = w.Text(description="Your name", placeholder="as the facilitator will see it",
-                           style={"description_width": "120px"}, layout=w.Layout(width="460px")).add_class("pcn-room-name")
+                           style={"description_width": "170px"}, layout=w.Layout(width="100%", max_width="510px")).add_class("pcn-room-name")
         self.role = w.Dropdown(options=[("Choose...", "")] + [(r, r) for r in roles], description=role_label,
-                               style={"description_width": "120px"}, layout=w.Layout(width="460px")).add_class("pcn-room-role")
+                               style={"description_width": "170px"}, layout=w.Layout(width="100%", max_width="510px")).add_class("pcn-room-role")
         self.browser = BrowserId(key=session.code)
         self.browser.observe(self._restore, "restored")
         rows: list[w.Widget] = [
@@ -128,7 +128,8 @@ class RoomPanel(w.VBox):
         roles = [v for _, v in self.role.options if v]
         try:
             if roles and self.role.value not in roles:
-                raise ValueError(f"choose {self.role.description.lower()} first.")
+                label = self.role.description
+                raise ValueError(f"choose {label[:1].lower() + label[1:]} first.")
             payload = q.validate(q.collect())
         except ValueError as err:
             text = str(err)

@@ -1,14 +1,15 @@
 """What each chapter app sends to a workshop, and where its workshop panel sits on the page.
 
 ``attach(app, chapter, code)`` adds the panel when the page's link names a workshop. Each
-chapter's questions read the app's own controls (the scale exercise's dropdowns, the trust
-game's mistake rate, the story form) or add a few of their own (votes on each change, a habit),
+chapter's questions read the app's own controls (the purpose compass, statement and readiness
+scores, the scale exercise's dropdowns, the trust game's mistake rate, the story form) or add a few of their own (votes on each change, a habit),
 and are checked by ``models.room``'s validators before anything leaves the kernel.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from html import escape
 
 import ipywidgets as w
 
@@ -18,6 +19,49 @@ from ..models import trust as trust_model
 from . import room_panel as rp
 
 VOTES = [("Not decided", ""), ("Yes", "yes"), ("No", "no")]
+
+
+def _purpose(app):
+    """The compass placement, the statement and the readiness scores, read from the chapter's own
+    controls (steps 1-3); a line under each button says what would be sent now."""
+    now = {key: w.HTML().add_class("pcn-room-now") for key in ("compass", "statement", "readiness")}
+
+    def show(_=None):
+        now["compass"].value = (f"<p>From the compass step: inward <b>{app.inward.value}</b>, outward "
+                                f"<b>{app.outward.value}</b>.</p>")
+        line = app.statement.value.strip()
+        now["statement"].value = (f"<p>From the statement step: <q>{escape(line[:120])}"
+                                  f"{'...' if len(line) > 120 else ''}</q></p>" if line else
+                                  "<p>Write your statement on the statement step first.</p>")
+        scored = len(app.your_scores())
+        now["readiness"].value = (f"<p>From the readiness step: {scored} of {len(app.you)} items scored"
+                                  f"{'' if scored == len(app.you) else '; score them all to send'}.</p>")
+
+    for control in (app.inward, app.outward, app.statement, *app.you.values()):
+        control.observe(show, "value")
+    show()
+
+    def restore_compass(payload):
+        app.inward.value, app.outward.value = payload["inward"], payload["outward"]
+
+    def restore_statement(payload):
+        if not app.statement.value.strip():  # never overwrite what is being typed here
+            app.statement.value = payload["statement"]
+
+    def restore_readiness(payload):
+        for item, score in payload["scores"].items():
+            if item in app.you:
+                app.you[item].value = str(score)
+
+    items = tuple(app.you)
+    compass = rp.Question("purpose.compass", lambda: {"inward": app.inward.value, "outward": app.outward.value},
+                          restore_compass, room_model.validate_purpose_compass, (now["compass"],), "Send my placement")
+    statement = rp.Question("purpose.statement", lambda: {"statement": app.statement.value}, restore_statement,
+                            room_model.validate_purpose_statement, (now["statement"],), "Send my statement")
+    readiness = rp.Question("purpose.readiness", lambda: {"scores": app.your_scores()}, restore_readiness,
+                            lambda p: room_model.validate_purpose_readiness(p, items), (now["readiness"],),
+                            "Send my scores")
+    return (compass, statement, readiness), room_model.PCN_GROUPS, {"show": show}
 
 
 def _autonomy(app) -> tuple[tuple[rp.Question, ...], tuple[str, ...], dict]:
@@ -128,19 +172,27 @@ def attach(app, chapter: str, code: str | None) -> rp.RoomPanel | None:
 
     def questions(session):
         nonlocal extra
-        if chapter == "02_autonomy_paradox":
+        if chapter == "01_purpose":
+            found, _roles, extra = _purpose(app)
+        elif chapter == "02_autonomy_paradox":
             found, _roles, extra = _autonomy(app)
         elif chapter == "03_scale_choices":
             found, _roles, extra = _scale(app)
         elif chapter == "04_trust":
             found, _roles, extra = _trust(app)
-        else:
+        elif chapter == "05_springboard_stories":
             found, _roles, extra = _stories(app, session)
+        else:
+            found = ()  # a chapter with no room questions (session.Session.open refuses it first)
         return found
 
-    roles = tuple(app.base_group.names) if chapter == "02_autonomy_paradox" else ()
-    panel = rp.panel_for(chapter, code, questions, roles,
-                         "The practice you play" if roles else "Your role")
+    if chapter == "01_purpose":
+        roles, role_label = room_model.PCN_GROUPS, "Your PCN group"
+    elif chapter == "02_autonomy_paradox":
+        roles, role_label = tuple(app.base_group.names), "The practice you play"
+    else:
+        roles, role_label = (), "Your role"
+    panel = rp.panel_for(chapter, code, questions, roles, role_label)
     if panel is None:
         return None
     if chapter == "02_autonomy_paradox" and panel.session is not None:
@@ -150,7 +202,8 @@ def attach(app, chapter: str, code: str | None) -> rp.RoomPanel | None:
         app.scenario.observe(on_scenario, "value")
     app.room = panel
     kids = list(app.children)
-    anchor = {"03_scale_choices": getattr(app, "feedback", None), "04_trust": getattr(app, "nav", None)}.get(chapter)
+    anchor = {"03_scale_choices": getattr(app, "feedback", None), "04_trust": getattr(app, "nav", None),
+              "01_purpose": getattr(app, "nav", None)}.get(chapter)
     place = kids.index(anchor) + 1 if anchor in kids else len(kids)
     app.children = kids[:place] + [panel] + kids[place:]
     return panel

@@ -22,8 +22,10 @@ from functools import lru_cache
 
 import altair as alt
 
+from ..models import purpose as pu
 from ..models import room as rm
 from ..models import trust
+from . import purpose as purpose_charts
 from . import trust as trust_charts
 from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO, money
 
@@ -81,6 +83,190 @@ def _skips(result) -> str:
 def _names(items) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+# ---------------------------------------------------------------- purpose: the room on the compass
+
+def _spread_words(spread: pu.PcnSpread) -> str:
+    if spread.furthest is None:
+        return f"{spread.pcn}: one view"
+    a, b, d = spread.furthest
+    return (f"{spread.pcn}: {spread.count} views, {a} and {b} furthest apart ({d:.1f} points; "
+            f"mean distance {spread.mean_distance:.1f})")
+
+
+def purpose_compass_text(room: rm.CompassRoom, references) -> str:
+    """The room's compass in words: the centre and spread, then each PCN's spread, widest first."""
+    refs = "; ".join(f"{r.label} at inward {r.inward:g}, outward {r.outward:g}" for r in references.itertuples())
+    if room.summary is None:
+        return f"{NO_ANSWERS}. Reference points: {refs}." + _skips(room)
+    s = room.summary
+    ci, co = s.centre
+    head = (f"{_plural(room.answers, 'view')} of PCN purpose, centred at inward {ci:.1f}, outward {co:.1f} "
+            f"({pu.reading(ci, co)}); the room stands on average {s.mean_distance_from_centre:.1f} points from "
+            "its centre.")
+    pcns = " ".join(_spread_words(p) + "." for p in s.pcns)
+    ungrouped = sum(not v.pcn for v in room.views)
+    loose = f" {_plural(ungrouped, 'view')} without a PCN group." if ungrouped else ""
+    return f"{head} {pcns}{loose} Reference points: {refs}." + _skips(room)
+
+
+def purpose_compass_chart(room: rm.CompassRoom, references) -> alt.LayerChart:
+    """The room's views on the purpose compass with the cited reference points; the PCN whose
+    members stand furthest apart is filled and tagged, its furthest pair joined by a dashed line."""
+    focus = room.focus.pcn if room.focus else None
+    parts = purpose_charts.compass_parts(references, room.placements, pcn=focus)
+    where = (f"Filled, tagged circles: {focus}, whose views stand furthest apart; dashed line: its furthest pair."
+             if focus else "Each circle is one participant's view of their PCN.")
+    parts["title"] = _title("How the room sees its PCNs' purpose",
+                            [f"{_plural(room.answers, 'view')}. " + where if room.answers else f"{NO_ANSWERS}.",
+                             "Black shapes: cited reference points. Cross: the room's centre."])
+    parts["description"] = purpose_compass_text(room, references)
+    return purpose_charts.compass_template().properties(**parts).configure_axis(
+        labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE).configure_legend(
+        labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE)
+
+
+# ---------------------------------------------------------------- purpose: the room's statements
+
+def purpose_statements_text(room: rm.StatementsRoom, labels) -> str:
+    """How many approved statements meet each of Smith's three questions."""
+    if not room.statements:
+        return f"{NO_ANSWERS}: no statement approved yet." + _skips(room)
+    n = len(room.statements)
+    meets = "; ".join(f"{labels.get(q, q)} {room.meets[q]} of {n}" for q in pu.QUESTIONS)
+    return (f"{_plural(n, 'approved statement')}. Meeting each of Smith's three questions (the workbook's "
+            f"illustrative cue words): {meets}. {room.all_three} of {n} meet all three." + _skips(room))
+
+
+def purpose_statements_parts(room: rm.StatementsRoom, labels) -> dict:
+    n = len(room.statements)
+    bars = [{"label": labels.get(q, q), "order": i, "meets": room.meets[q],
+             "share": room.meets[q] / n if n else 0.0, "text": f"{room.meets[q]} of {n}"}
+            for i, q in enumerate(pu.QUESTIONS)] if n else []
+    return {
+        "datasets": {"bars": bars, "notice": _notice(not n, "No statement approved yet")},
+        "title": _title("Do the room's statements answer Smith's three questions?",
+                        [f"{_plural(n, 'approved statement')}; {room.all_three} meet all three." if n else NO_ANSWERS + ".",
+                         "The check looks for the workbook's cue words: a prompt for discussion, not a grade."]),
+        "description": purpose_statements_text(room, labels),
+    }
+
+
+@lru_cache(maxsize=1)
+def purpose_statements_template() -> alt.LayerChart:
+    base = alt.Chart(alt.NamedData("bars"))
+    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField(field="order", op="min"), axis=_axis(labelLimit=360, grid=False))
+    bars = base.mark_bar(height=34, color=OKABE_ITO[0]).encode(
+        x=alt.X("share:Q", title="Share of the approved statements that meet it", scale=alt.Scale(domain=[0, 1]),
+                axis=_axis(format="%")), y=y)
+    text = base.mark_text(align="left", dx=6, fontSize=LABEL_SIZE).encode(x="share:Q", y=y, text="text:N")
+    return alt.layer(bars, text, _notice_layer(280)).properties(width=560, height=alt.Step(60))
+
+
+def purpose_statements_chart(room: rm.StatementsRoom, labels) -> alt.LayerChart:
+    """For each of Smith's three questions, how many approved statements meet it."""
+    return purpose_statements_template().properties(**purpose_statements_parts(room, labels))
+
+
+def statement_item(check: pu.StatementCheck, labels) -> dict:
+    """One statement for a list (the projector's, the facilitator's queue): the line, and what it meets."""
+    if check.error:
+        note = check.error
+    else:
+        met = [labels.get(c.question, c.question) for c in check.checks if c.met]
+        not_yet = [labels.get(c.question, c.question) for c in check.checks if not c.met]
+        # the labels are the questions themselves ("Is it shared?"), so they need no other punctuation
+        note = " ".join([f"Meets {check.met} of 3:" if met else "Meets none of the 3 yet.", *met]
+                        + (["Not yet:", *not_yet] if not_yet and met else []))
+    return {"title": check.statement, "text": "", "note": note}
+
+
+# ---------------------------------------------------------------- purpose: the room's readiness
+
+def _widest_order(room: rm.ReadinessRoom) -> list[str]:
+    if room.summary is None:
+        return list(room.items)
+    first = [s.item for s in room.summary.widest(len(room.items))]
+    return first
+
+
+def purpose_readiness_text(room: rm.ReadinessRoom, every_item: bool = True) -> str:
+    """The room's readiness in words: the widest disagreements, the pace of the slowest, each PCN,
+    then (``every_item``: the chart's full text alternative) every item's split."""
+    if room.summary is None:
+        return f"{NO_ANSWERS}." + _skips(room)
+    s = room.summary
+    wide = "; ".join(f"{room.labels[w.item]} (from {w.min} to {w.max})" for w in s.widest(3))
+    head = (f"{_plural(room.answers, 'practice')} scored {len(room.items)} readiness items from 1 (not started) to 4 "
+            f"(established). Widest disagreement: {wide}. Pace of the slowest, each item at its lowest score "
+            f"averaged: {s.pace_of_slowest:.2f}, against a mean of every score of {s.overall_mean:.2f}.")
+    pcns = " ".join(f"{pcn} ({len(p.practices)} practices): pace of the slowest {p.pace_of_slowest:.2f}, mean "
+                    f"{p.overall_mean:.2f}, widest on {room.labels[p.widest(1)[0].item]}." for pcn, p in room.pcns)
+    lines = []
+    for item in _widest_order(room):
+        split = ", ".join(f"{n} {room.counts[item][n]}" for n in range(pu.SCORE_MIN, pu.SCORE_MAX + 1))
+        spread = s.item(item)
+        lines.append(f"{room.labels[item]}: scores {split}; lowest {spread.min}, mean {spread.mean:.1f}.")
+    if not every_item:
+        return " ".join(x for x in (head, pcns) if x) + _skips(room)
+    return " ".join(x for x in (head, pcns, "Widest first. " + " ".join(lines)) if x) + _skips(room)
+
+
+def purpose_readiness_parts(room: rm.ReadinessRoom) -> dict:
+    cells, spans = [], []
+    n = room.answers
+    for rank, item in enumerate(_widest_order(room)):
+        label = room.labels[item]
+        low = room.summary.item(item).min if room.summary else None
+        for score in range(pu.SCORE_MIN, pu.SCORE_MAX + 1):
+            count = room.counts[item][score]
+            share = count / n if n else 0.0
+            lowest = score == low
+            cells.append({"label": label, "rank": rank, "score": f"{score} {pu.LEVELS[score]}", "score_order": score,
+                          "count": count, "share": share, "lowest": lowest, "dark": share > 0.55,
+                          "text": (str(count) if n else "–") + ("\nlowest" if lowest else "")})
+        if room.summary:
+            spread = room.summary.item(item)
+            spans.append({"label": label, "rank": rank, "range": spread.range, "text": f"{spread.min} to {spread.max}"})
+    sub = ([f"{_plural(n, 'practice')}. Pace of the slowest {room.summary.pace_of_slowest:.2f}, mean of every score "
+            f"{room.summary.overall_mean:.2f}.", "Black border and the word 'lowest': the lowest score given. Widest "
+            "disagreement first."] if room.summary else [f"{NO_ANSWERS}."])
+    return {
+        "datasets": {"cells": cells, "spans": spans},
+        "title": _title("Where the room's practices think they are", sub),
+        "description": purpose_readiness_text(room),
+    }
+
+
+@lru_cache(maxsize=1)
+def purpose_readiness_template() -> alt.HConcatChart:
+    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField(field="rank", op="min"),
+              axis=_axis(labelLimit=340, grid=False, domain=False, ticks=False))
+    x = alt.X("score:N", title=None, sort=alt.EncodingSortField(field="score_order", op="min"),
+              axis=_axis(orient="top", labelAngle=0, grid=False, domain=False, ticks=False, labelLimit=150))
+    base = alt.Chart(alt.NamedData("cells"))
+    fill = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        x=x, y=y, color=alt.Color("share:Q", title="Share of the room", scale=alt.Scale(domain=[0, 1], range=["#f2f6fa", GAIN]),
+                                  legend=_legend(orient="bottom", format="%", gradientLength=240)))
+    lowest = base.transform_filter("datum.lowest").mark_rect(filled=False, stroke="#000", strokeWidth=5).encode(x=x, y=y)
+    words = base.mark_text(lineBreak="\n", fontSize=17).encode(
+        x=x, y=y, text="text:N", color=alt.condition("datum.dark", alt.value("white"), alt.value("#000")))
+    matrix = alt.layer(fill, lowest, words).properties(width=520, height=alt.Step(56))
+    y2 = alt.Y("label:N", title=None, sort=alt.EncodingSortField(field="rank", op="min"), axis=None)
+    spans = alt.Chart(alt.NamedData("spans"))
+    bars = spans.mark_bar(height=22, color=OKABE_ITO[5]).encode(
+        x=alt.X("range:Q", title="Range of scores", scale=alt.Scale(domain=[0, pu.SCORE_MAX - pu.SCORE_MIN]),
+                axis=_axis(orient="top", values=[0, 1, 2, 3], format="d")), y=y2)
+    text = spans.mark_text(align="left", dx=6, fontSize=LABEL_SIZE).encode(x="range:Q", y=y2, text="text:N")
+    return alt.hconcat(matrix, alt.layer(bars, text).properties(width=150, height=alt.Step(56)),
+                       spacing=20).resolve_scale(y="shared")
+
+
+def purpose_readiness_chart(room: rm.ReadinessRoom) -> alt.HConcatChart:
+    """Items against scores: how many of the room gave each score, the lowest score outlined, and
+    each item's range; widest disagreement first."""
+    return purpose_readiness_template().properties(**purpose_readiness_parts(room))
 
 
 # ---------------------------------------------------------------- autonomy: votes change by change

@@ -7,6 +7,12 @@ widgets, no charts, no store; the same answers (and seed) always give the same r
 
 Questions and their answers (``payload`` is a plain dict, as stored):
 
+* ``purpose.compass``: ``{"inward": int, "outward": int}``, each a whole number from 0 to 10; the
+  role is the participant's PCN group (one of ``PCN_GROUPS``). -> :func:`purpose_compass_room`.
+* ``purpose.statement``: ``{"statement": str}``, one line of at most ``purpose.MAX_CHARS``
+  characters (moderated). -> :func:`purpose_statements_room`, through ``purpose.check_statement``.
+* ``purpose.readiness``: ``{"scores": {item_key: 1-4}}`` for every readiness item.
+  -> :func:`purpose_readiness_room`, through ``purpose.summarise_readiness``.
 * ``autonomy.votes``: the role is the practice the participant plays;
   ``{"scenario": str, "votes": {change_key: "yes" | "no"}}`` (at least one vote).
   -> :func:`autonomy_room`, through ``models.gainshare``.
@@ -18,7 +24,8 @@ Questions and their answers (``payload`` is a plain dict, as stored):
   ``stories.MAX_FIELD_CHARS`` characters; ``stories.vote``: ``{"story": submission_id}``.
   -> :func:`stories_room`, through ``models.stories.check``.
 
-Every question has a validator (``validate_autonomy``, ``validate_scale``, ``validate_trust``,
+Every question has a validator (``validate_purpose_compass``, ``validate_purpose_statement``,
+``validate_purpose_readiness``, ``validate_autonomy``, ``validate_scale``, ``validate_trust``,
 ``validate_stories_draft``, ``validate_stories_vote``; by question id in ``VALIDATORS``) that the
 kernel runs before it sends an answer: it returns a clean copy of the payload (unknown top-level
 keys dropped) or raises :class:`RoomPayloadError` with a sentence the participant can act on. The
@@ -35,6 +42,23 @@ Every question
   R1. One answer per participant and question: a participant's later valid answer (later in the
       list, which the store gives in submission order) replaces an earlier one. An answer that
       fails its question's validator is skipped and counted, and does not replace anything.
+
+What is a PCN for? (see ``models.purpose`` for the compass, the statement check and readiness)
+  U1. A participant speaks for their own PCN or practice. Their PCN is the group they chose when
+      they sent the answer (the role: a letter the facilitator gives each table or network, one of
+      ``PCN_GROUPS``); answers with no group are the room's but belong to no PCN.
+  U2. Views are never named in a result: each participant is a tag made of their group's letter
+      and their place in it by join order (A1, A2, ...; "-1", "-2" without a group), so the
+      projector can show who stands apart without saying who.
+  U3. Compass: the room's centre, spread and, per PCN, how far apart its members stand, as
+      ``purpose.summarise_room`` works them out; the PCN in focus is the one whose two views are
+      furthest apart (ties: the first group in order).
+  U4. Statements: only those the facilitator approved take part, one per participant (R1), each
+      checked with ``purpose.check_statement``, whose cue words are ILLUSTRATIVE.
+  U5. Readiness: an answer scores every item 1-4. The room's spread per item is over everyone who
+      sent one, each standing for their own practice; the widest disagreement and the pace of the
+      slowest are ``purpose.summarise_readiness``'s, for the room and for each PCN with at least
+      two members.
 
 The autonomy paradox (see ``models.gainshare`` for the model and its own assumptions 1-6)
   A1. A practice's vote on a change is the majority of the votes its players cast on that change;
@@ -100,6 +124,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from . import gainshare as gs
+from . import purpose as pu
 from . import stories as sto
 from . import trust as tr
 
@@ -107,6 +132,15 @@ ASSUMPTIONS: dict[str, dict[str, str]] = {
     "room": {
         "R1": "One answer per participant and question: a later valid answer replaces an earlier one; an answer "
               "that fails its question's check is skipped and counted.",
+    },
+    "purpose": {
+        "U1": "Each participant speaks for their own PCN or practice; their PCN is the group they chose when sending.",
+        "U2": "Nobody is named: each view is a tag of its group's letter and its place in the group (A1, A2, ...).",
+        "U3": "Compass: the room's centre and spread, and how far apart each PCN's members stand; the PCN in focus "
+              "is the one whose views are furthest apart.",
+        "U4": "Statements: only approved ones, one each, checked with the chapter's cue words (illustrative).",
+        "U5": "Readiness: every item scored 1-4; the spread, widest disagreement and pace of the slowest over the "
+              "room, and over each PCN with two or more members.",
     },
     "autonomy": {
         "A1": "A practice's vote is the majority of its players' votes; a tie counts as no.",
@@ -141,7 +175,7 @@ ASSUMPTIONS: dict[str, dict[str, str]] = {
     },
 }
 
-QUESTIONS = ("autonomy.votes", "scale.placement", "trust.habit", "stories.draft", "stories.vote")
+QUESTIONS = ("purpose.compass", "purpose.statement", "purpose.readiness", "autonomy.votes", "scale.placement", "trust.habit", "stories.draft", "stories.vote")
 YES, NO = "yes", "no"
 VOTE_VALUES = (YES, NO)
 ROOM, MODEL = "room", "model"  # who decided a practice's vote: its players, or the model (A2)
@@ -151,6 +185,9 @@ PENNY = 0.005  # GBP: the rounding gainshare uses when it asks who is worse off
 TRUST_GENERATIONS = 20  # the trust app's default
 TRUST_REPLACE = 5  # Case replaces the bottom five with copies of the top five
 TITLE_CHARS = 44  # a story's short title on the projector
+# The groups a purpose-chapter participant chooses from (U1): the facilitator gives each table or
+# network a letter, so no network's name (which could identify people) has to be typed.
+PCN_GROUPS = tuple(f"PCN {letter}" for letter in "ABCDEFGH")
 
 # Why an answer was skipped (keys of ``skip_reasons``), in plain words.
 MALFORMED = "not a room answer"
@@ -323,7 +360,83 @@ def validate_stories_vote(payload, stories: Iterable[int] | None = None) -> dict
     return {"story": story}
 
 
+def _compass_score(value, axis: str) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not _whole(value) or not pu.AXIS_MIN <= value <= pu.AXIS_MAX:
+        raise RoomPayloadError(f"The {axis} score must be a whole number from {pu.AXIS_MIN:g} to {pu.AXIS_MAX:g}.")
+    return value
+
+
+def validate_purpose_compass(payload) -> dict:
+    """Check a ``purpose.compass`` answer: ``{"inward": 0-10, "outward": 0-10}`` (whole numbers).
+
+    >>> validate_purpose_compass({"inward": 7, "outward": 3.0, "name": "dropped"})
+    {'inward': 7, 'outward': 3}
+    """
+    payload = _mapping(payload, "The answer")
+    return {axis: _compass_score(payload.get(axis), axis) for axis in ("inward", "outward")}
+
+
+def validate_purpose_statement(payload) -> dict:
+    """Check a ``purpose.statement`` answer: ``{"statement": one line of text}``.
+
+    The line is tidied as the chapter tidies it (single spaces, no control characters) and must
+    hold words and fit ``purpose.MAX_CHARS``; it is never escaped here.
+
+    >>> validate_purpose_statement({"statement": "  We all aim\\n to keep care local. "})
+    {'statement': 'We all aim to keep care local.'}
+    """
+    payload = _mapping(payload, "The answer")
+    text = payload.get("statement")
+    if not isinstance(text, str):
+        raise RoomPayloadError("The purpose statement must be text.")
+    line = pu.tidy_statement(text)
+    if not line:
+        raise RoomPayloadError("The statement is empty: write one line on what your network is for before sending.")
+    if len(line) > pu.MAX_CHARS:
+        raise RoomPayloadError(f"The statement has {len(line):,} characters; keep it to one line of "
+                               f"{pu.MAX_CHARS} or fewer.")
+    return {"statement": line}
+
+
+def validate_purpose_readiness(payload, items=None) -> dict:
+    """Check a ``purpose.readiness`` answer: ``{"scores": {item: whole number 1-4}}``.
+
+    With ``items`` (keys, or the table of ``data.readiness_items()``) every item must be scored and
+    no other; without them any well-formed keys pass (at least one). A clean copy, in item order.
+
+    >>> validate_purpose_readiness({"scores": {"b": 2, "a": 4}}, ["a", "b"])
+    {'scores': {'a': 4, 'b': 2}}
+    """
+    payload = _mapping(payload, "The answer")
+    scores = _mapping(payload.get("scores"), "The scores")
+    known = _known(items, "item")
+    limit = MAX_ENTRIES if known is None else len(known)
+    if len(scores) > limit:
+        raise RoomPayloadError(f"An answer can score at most {limit} items, not {len(scores)}.")
+    clean = {}
+    for item, score in scores.items():
+        item = _key(item, "The item")
+        if known is not None and item not in known:
+            raise RoomPayloadError(f"There is no readiness item called '{item}'.")
+        if not _whole(score) or not pu.SCORE_MIN <= score <= pu.SCORE_MAX:
+            raise RoomPayloadError(f"Score '{item}' with a whole number from {pu.SCORE_MIN} to {pu.SCORE_MAX}.")
+        clean[item] = score
+    if known is None:
+        if not clean:
+            raise RoomPayloadError("Score at least one item before sending.")
+        return {"scores": clean}
+    missing = [k for k in known if k not in clean]
+    if missing:
+        raise RoomPayloadError(f"Score every item before sending: {len(missing)} of {len(known)} still to score.")
+    return {"scores": {k: clean[k] for k in known}}
+
+
 VALIDATORS: dict[str, Callable[..., dict]] = {
+    "purpose.compass": validate_purpose_compass,
+    "purpose.statement": validate_purpose_statement,
+    "purpose.readiness": validate_purpose_readiness,
     "autonomy.votes": validate_autonomy,
     "scale.placement": validate_scale,
     "trust.habit": validate_trust,
@@ -368,6 +481,138 @@ def _collect(answers, check: Callable[[RoomAnswer], dict]) -> tuple[dict[int, tu
             continue
         kept[answer.participant] = (answer, payload)
     return dict(sorted(kept.items())), skipped
+
+
+# --- what is a PCN for? ----------------------------------------------------------------------------
+
+def _tags(kept: Mapping[int, tuple[RoomAnswer, dict]]) -> dict[int, tuple[str, str]]:
+    """participant -> (PCN group or "", tag) (U1, U2): the group's letter and the place in it by id."""
+    seen: Counter = Counter()
+    tags = {}
+    for participant, (answer, _) in sorted(kept.items()):
+        pcn = answer.role if answer.role in PCN_GROUPS else ""
+        seen[pcn] += 1
+        tags[participant] = (pcn, f"{pcn[-1] if pcn else '-'}{seen[pcn]}")
+    return tags
+
+
+def _pcn_order(pcn: str) -> int:
+    return PCN_GROUPS.index(pcn) if pcn in PCN_GROUPS else len(PCN_GROUPS)
+
+
+@dataclass(frozen=True)
+class PurposeView:
+    """One participant's placement of their PCN on the compass, under their tag (never a name)."""
+
+    participant: int
+    pcn: str  # a PCN group, or "" for none
+    tag: str
+    inward: int
+    outward: int
+
+
+@dataclass(frozen=True)
+class CompassRoom:
+    views: tuple[PurposeView, ...]  # in participant order
+    summary: pu.CompassSummary | None  # None with no views
+    focus: pu.PcnSpread | None  # the PCN whose views stand furthest apart (U3); None without two in one PCN
+    answers: int
+    skipped: int
+    skip_reasons: Mapping[str, int]
+
+    @property
+    def placements(self) -> tuple[pu.Placement, ...]:
+        """The views as ``purpose.Placement``s (``who`` is the tag)."""
+        return tuple(pu.Placement(v.tag, float(v.inward), float(v.outward), v.pcn) for v in self.views)
+
+
+def purpose_compass_room(answers: Iterable) -> CompassRoom:
+    """The room's views of their PCNs' purpose on the compass (assumptions U1-U3)."""
+    kept, skipped = _collect(answers, lambda a: validate_purpose_compass(a.payload))
+    tags = _tags(kept)
+    views = tuple(PurposeView(i, *tags[i], payload["inward"], payload["outward"]) for i, (_, payload) in kept.items())
+    placements = tuple(pu.Placement(v.tag, float(v.inward), float(v.outward), v.pcn) for v in views)
+    summary = pu.summarise_room(placements) if views else None
+    spreads = [s for s in (summary.pcns if summary else ()) if s.furthest is not None]
+    focus = min(spreads, key=lambda s: (-s.max_distance, _pcn_order(s.pcn)), default=None)
+    return CompassRoom(views, summary, focus, len(kept), sum(skipped.values()), dict(skipped))
+
+
+@dataclass(frozen=True)
+class RoomStatement:
+    participant: int
+    pcn: str
+    tag: str
+    check: pu.StatementCheck  # ``check.statement`` is the participant's line (plain text, never escaped)
+
+
+@dataclass(frozen=True)
+class StatementsRoom:
+    statements: tuple[RoomStatement, ...]  # in participant order
+    meets: Mapping[str, int]  # question -> statements that meet it (purpose.QUESTIONS order)
+    answers: int
+    skipped: int
+    skip_reasons: Mapping[str, int]
+
+    @property
+    def all_three(self) -> int:
+        return sum(s.check.met == len(pu.QUESTIONS) for s in self.statements)
+
+
+def purpose_statements_room(answers: Iterable) -> StatementsRoom:
+    """The room's approved purpose statements, each checked against Smith's three questions (U4).
+    Pass only approved answers: this function cannot tell which are."""
+    kept, skipped = _collect(answers, lambda a: validate_purpose_statement(a.payload))
+    tags = _tags(kept)
+    statements = tuple(RoomStatement(i, *tags[i], pu.check_statement(payload["statement"]))
+                       for i, (_, payload) in kept.items())
+    meets = {q: sum(s.check.check(q).met for s in statements) for q in pu.QUESTIONS}
+    return StatementsRoom(statements, meets, len(kept), sum(skipped.values()), dict(skipped))
+
+
+@dataclass(frozen=True)
+class ReadinessRoom:
+    items: tuple[str, ...]  # in the dataset's order
+    labels: Mapping[str, str]
+    scores: Mapping[str, Mapping[str, int]]  # tag -> item -> score
+    pcn_of: Mapping[str, str]  # tag -> PCN group ("" for none)
+    counts: Mapping[str, Mapping[int, int]]  # item -> score -> how many gave it (1-4, zeros included)
+    summary: pu.ReadinessSummary | None  # the whole room; None with no answers
+    pcns: tuple[tuple[str, pu.ReadinessSummary], ...]  # PCNs with two or more members, in group order
+    answers: int
+    skipped: int
+    skip_reasons: Mapping[str, int]
+
+
+def purpose_readiness_room(items, answers: Iterable) -> ReadinessRoom:
+    """The room's readiness self-assessments: spread per item, widest disagreement and the pace of
+    the slowest, for the room and each PCN (U1, U2, U5). ``items`` is ``data.readiness_items()``
+    (columns item and label) or a sequence of item keys."""
+    if hasattr(items, "columns"):
+        keys = tuple(str(k) for k in items["item"])
+        labels = dict(zip(keys, (str(x) for x in items["label"])))
+    else:
+        keys = tuple(str(k) for k in items)
+        labels = {k: k for k in keys}
+    if not keys:
+        raise pu.PurposeError("there are no readiness items to score")
+    kept, skipped = _collect(answers, lambda a: validate_purpose_readiness(a.payload, keys))
+    tags = _tags(kept)
+    scores = {tags[i][1]: dict(payload["scores"]) for i, (_, payload) in kept.items()}
+    pcn_of = {tags[i][1]: tags[i][0] for i in kept}
+    counts = {k: {n: 0 for n in range(pu.SCORE_MIN, pu.SCORE_MAX + 1)} for k in keys}
+    for given in scores.values():
+        for k, n in given.items():
+            counts[k][n] += 1
+    summary = pu.summarise_readiness(scores, keys) if scores else None
+    groups = sorted({p for p in pcn_of.values() if p}, key=_pcn_order)
+    pcns = []
+    for pcn in groups:
+        members = {t: s for t, s in scores.items() if pcn_of[t] == pcn}
+        if len(members) >= 2:
+            pcns.append((pcn, pu.summarise_readiness(members, keys)))
+    return ReadinessRoom(keys, labels, scores, pcn_of, counts, summary, tuple(pcns), len(kept),
+                         sum(skipped.values()), dict(skipped))
 
 
 # --- the autonomy paradox --------------------------------------------------------------------------

@@ -66,10 +66,49 @@ def story_item(payload: dict) -> dict:
     return {"title": room_model.story_title(draft), "text": text, "note": stories.check(draft).summary()}
 
 
+def _question_labels() -> dict[str, str]:
+    table = data.purpose_questions()
+    return dict(zip(table["question"], table["label"]))
+
+
+def pending_item(question: str, payload: dict) -> dict:
+    """Text waiting for the facilitator, as plain text: a title, the text, a note."""
+    if question == "purpose.statement":
+        from ..models import purpose
+
+        text = payload.get("statement", "") if isinstance(payload, dict) else ""
+        item = room_charts.statement_item(purpose.check_statement(text if isinstance(text, str) else ""),
+                                          _question_labels())
+        return {**item, "title": "Purpose statement", "text": item["title"]}
+    return story_item(payload)
+
+
 def _result(store: st.Store, workshop: st.Workshop, question: str, rows: list[st.Submission]) -> dict:
     """The room's result for one question: text, a chart picture with its alternative, items."""
     answers = _answers(rows)
-    if question == "autonomy.votes":
+    items: list[dict] = []
+    shown_text = None
+    if question == "purpose.compass":
+        result = room_model.purpose_compass_room(answers)
+        references = data.purpose_references()
+        charts = [(room_charts.purpose_compass_chart(result, references),
+                   room_charts.purpose_compass_text(result, references))]
+    elif question == "purpose.statement":
+        shown = [r for r in rows if r.status == "approved"]
+        waiting = sum(r.status == "pending" for r in rows)
+        result = room_model.purpose_statements_room(_answers(shown))
+        labels = _question_labels()
+        charts = [(room_charts.purpose_statements_chart(result, labels),
+                   room_charts.purpose_statements_text(result, labels)
+                   + f" {waiting} waiting for the facilitator.")]
+        items = [{**room_charts.statement_item(s.check, labels), "text": s.pcn or "No PCN group"}
+                 for s in result.statements]
+    elif question == "purpose.readiness":
+        result = room_model.purpose_readiness_room(data.readiness_items(), answers)
+        charts = [(room_charts.purpose_readiness_chart(result), room_charts.purpose_readiness_text(result))]
+        # under the chart, the findings; every item's split stays in the picture's text alternative
+        shown_text = room_charts.purpose_readiness_text(result, every_item=False)
+    elif question == "autonomy.votes":
         from ..apps.state import from_query
 
         state, _ = from_query(workshop.presets.get("02_autonomy_paradox", ""))
@@ -97,8 +136,8 @@ def _result(store: st.Store, workshop: st.Workshop, question: str, rows: list[st
         charts = [(room_charts.stories_votes_chart(result), room_charts.stories_votes_text(result))]
     else:
         return {"text": "", "pictures": [], "items": []}
-    return {"text": "\n".join(dict.fromkeys(text for _, text in charts)),
-            "pictures": [{"svg": svg_picture(chart), "alt": text} for chart, text in charts], "items": []}
+    return {"text": shown_text or "\n".join(dict.fromkeys(text for _, text in charts)),
+            "pictures": [{"svg": svg_picture(chart), "alt": text} for chart, text in charts], "items": items}
 
 
 def snapshot(store: st.Store, code: str, view: str = CONTROL, role: str | None = None,
@@ -150,6 +189,6 @@ def _build(store: st.Store, code: str, view: str, role: str | None) -> dict:
                                 "answered": sorted(ses.LABELS.get(q, q) for q in answered.get(p.id, ()))}
                                for p in people]
         out["roles"] = sorted({p.role for p in people if p.role})
-        out["pending"] = [{"id": r.id, "name": r.name, "question": r.question, **story_item(r.payload)}
+        out["pending"] = [{"id": r.id, "name": r.name, "question": r.question, **pending_item(r.question, r.payload)}
                           for r in store.pending(code)]
     return out

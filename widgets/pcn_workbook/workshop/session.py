@@ -20,13 +20,14 @@ from . import store as st
 
 # What each chapter's page sends to the room: question ids (chapter.topic), free text moderated.
 QUESTIONS: dict[str, tuple[str, ...]] = {
+    "01_purpose": ("purpose.compass", "purpose.statement", "purpose.readiness"),
     "02_autonomy_paradox": ("autonomy.votes",),
     "03_scale_choices": ("scale.placement",),
     "04_trust": ("trust.habit",),
     "05_springboard_stories": ("stories.draft", "stories.vote"),
 }
 CHAPTER_TITLES = {
-    "01_purpose": "What is a PCN for?",  # no room question yet, so not on the join page
+    "01_purpose": "What is a PCN for?",
     "02_autonomy_paradox": "The autonomy paradox",
     "03_scale_choices": "What scale for what work?",
     "04_trust": "Trust between leaders",
@@ -34,8 +35,11 @@ CHAPTER_TITLES = {
     "05_springboard_stories": "Springboard stories",
 }
 CHAPTER_OF = {q: chapter for chapter, qs in QUESTIONS.items() for q in qs}
-MODERATED = frozenset({"stories.draft"})  # nothing typed reaches the projector before approval
+MODERATED = frozenset({"purpose.statement", "stories.draft"})  # nothing typed reaches the projector before approval
 LABELS = {
+    "purpose.compass": "Your PCN on the purpose compass",
+    "purpose.statement": "Your PCN's purpose in one line",
+    "purpose.readiness": "Your practice's readiness scores",
     "autonomy.votes": "Your practice's votes",
     "scale.placement": "Your placement of the functions",
     "trust.habit": "Your habit as a clinical director",
