@@ -233,3 +233,63 @@ def test_stories_room_conserves_votes(room_input):
         assert s.checklist == sto.check(s.draft)
         assert len(s.title) <= rm.TITLE_CHARS
     assert len({s.label for s in room.stories}) == len(room.stories)
+
+
+# --- what is a PCN for? (U1-U5) ---------------------------------------------------------------------
+
+PURPOSE_ITEMS = ("vision", "data", "estates")
+pcn_roles = st.sampled_from(list(rm.PCN_GROUPS[:3]) + ["", "Practice A"])
+
+
+@st.composite
+def compass_answers(draw, max_answers=12):
+    n = draw(st.integers(0, max_answers))
+    ids = draw(st.lists(st.integers(0, 10_000), min_size=n, max_size=n, unique=True))
+    return [A(i, draw(pcn_roles), {"inward": draw(st.integers(-2, 12)), "outward": draw(st.integers(0, 10))})
+            for i in ids]
+
+
+@st.composite
+def readiness_answers(draw, max_answers=12):
+    n = draw(st.integers(0, max_answers))
+    ids = draw(st.lists(st.integers(0, 10_000), min_size=n, max_size=n, unique=True))
+    return [A(i, draw(pcn_roles), {"scores": {k: draw(st.integers(0, 5)) for k in
+                                              draw(st.lists(st.sampled_from(PURPOSE_ITEMS), min_size=2, max_size=3,
+                                                            unique=True))}})
+            for i in ids]
+
+
+@PROPERTY
+@given(compass_answers(), st.randoms(use_true_random=False))
+def test_compass_room_keeps_every_valid_view_once_whatever_the_order(answers, rnd):
+    room = rm.purpose_compass_room(answers)
+    valid = [a for a in answers if 0 <= a.payload["inward"] <= 10]
+    assert room.answers == len(valid) and room.skipped == len(answers) - len(valid)
+    assert len({v.tag for v in room.views}) == len(room.views)  # tags are unique: nobody is merged
+    shuffled = list(answers)
+    rnd.shuffle(shuffled)
+    assert rm.purpose_compass_room(shuffled) == room  # tags follow participant ids, not arrival
+    if room.summary:
+        ci, co = room.summary.centre
+        assert 0 <= ci <= 10 and 0 <= co <= 10
+        pairs = [s for s in room.summary.pcns if s.count >= 2]  # PCNs with two views or more
+        assert (room.focus is None) == (not pairs)
+        if room.focus:
+            assert room.focus.max_distance == max(s.max_distance for s in pairs)
+
+
+@PROPERTY
+@given(readiness_answers())
+def test_readiness_room_tallies_every_score_and_the_slowest_sets_the_pace(answers):
+    room = rm.purpose_readiness_room(PURPOSE_ITEMS, answers)
+    complete = [a for a in answers if set(a.payload["scores"]) == set(PURPOSE_ITEMS)
+                and all(1 <= v <= 4 for v in a.payload["scores"].values())]
+    assert room.answers == len(complete) and room.skipped == len(answers) - len(complete)
+    for item in PURPOSE_ITEMS:
+        assert sum(room.counts[item].values()) == len(complete)
+    if room.summary:
+        assert room.summary.pace_of_slowest <= room.summary.overall_mean + EPS
+        for pcn, summary in room.pcns:
+            assert len(summary.practices) >= 2 and all(room.pcn_of[t] == pcn for t in summary.practices)
+            # a network's slowest is never slower than the room's slowest
+            assert summary.pace_of_slowest >= room.summary.pace_of_slowest - EPS
