@@ -196,6 +196,47 @@ def test_a_room_of_three_plays_two_chapters(chromium, voila_server, store_url):
             context.close()
 
 
+def test_one_pcn_places_itself_on_the_compass_and_the_wall_shows_how_far_apart(chromium, voila_server, store_url):
+    """Chapter 01: two partners of one network (PCN A) send opposite placements; the projector
+    tags them A1 and A2, never by name, and names the pair furthest apart."""
+    ws = new_workshop(voila_server, store_url, "Purpose away day")
+    fac = chromium.new_context(viewport={"width": 1300, "height": 900})
+    people = [chromium.new_context(viewport={"width": 1100, "height": 900}) for _ in range(2)]
+    try:
+        control = fac.new_page()
+        control.goto(ws["facilitator"])
+        projector = fac.new_page()
+        projector.goto(control.url.replace("/control", "/projector"))
+        pages = [c.new_page() for c in people]
+        for page in pages:  # both ask for the chapter before either waits: their kernels start together
+            guard(page)
+            page.goto(ws["join"])
+            page.get_by_role("link", name="What is a PCN for?").click(no_wait_after=True)
+        for i, (page, presses) in enumerate(zip(pages, ("ArrowRight", "ArrowLeft"))):
+            page.wait_for_selector(NAME, state="visible", timeout=WAIT_MS)
+            page.fill(NAME, f"Partner {i + 1}")
+            page.select_option(".pcn-room-role select", "PCN A")
+            handle = page.locator(".pcn-inward .noUi-handle")
+            if not handle.is_visible():  # the compass sliders live on the compass step
+                page.get_by_role("button", name="1 Compass").click()
+            handle.wait_for(state="visible", timeout=WAIT_MS)
+            for _ in range(3):  # 5 -> 8 and 5 -> 2, by keyboard
+                handle.press(presses)
+            page.wait_for_function("s => /inward .?8|inward .?2/.test(document.querySelector(s).textContent)",
+                                   arg=".pcn-room-now", timeout=WAIT_MS)
+            assert "Sent at" in click_send(page, "purpose.compass")
+
+        control.click("#q-purpose-compass button.pcn-reveal")
+        projector.wait_for_selector("#q-purpose-compass img.pcn-chart", timeout=WAIT_MS)
+        text = wait_text(projector, "#q-purpose-compass .pcn-result-text", "A1 and A2 furthest apart")
+        assert "2 views" in text and "(6.0 points" in text  # inward 8 and 2, outward 5 and 5
+        assert "Partner" not in projector.inner_text("body")
+        assert "furthest apart" in projector.get_attribute("#q-purpose-compass img.pcn-chart", "alt")
+    finally:
+        for context in (*people, fac):
+            context.close()
+
+
 def test_wrong_key_and_no_cookie_see_nothing(chromium, voila_server, store_url):
     ws = new_workshop(voila_server, store_url, "Locked room")
     context = chromium.new_context()
