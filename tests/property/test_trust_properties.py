@@ -80,6 +80,83 @@ def test_swapping_players_mirrors_a_match_without_chance(a, b, n, noise, seed):
     assert ab.totals == ba.totals[::-1]
 
 
+# --- the numpy engine against the rules ----------------------------------------------------------
+
+class Fixed:
+    """An ``rng`` for a rule whose ``random()`` is the value given (a Random player's draw)."""
+
+    def __init__(self, u):
+        self.u = u
+
+    def random(self):
+        return self.u
+
+
+def by_the_rules(a: str, b: str, draws: list[tuple[bool, bool, bool, bool]]):
+    """One match played with the pure-Python rules (``Strategy.decide``), round by round, given each
+    round's (A's mistake, B's mistake, A's chance choice is hoard, B's is hoard)."""
+    flip = {tr.SHARE: tr.HOARD, tr.HOARD: tr.SHARE}
+    ha, hb, intended = [], [], []
+    for fa, fb, ca, cb in draws:
+        wa = tr.STRATEGIES[a].decide(ha, hb, Fixed(0.75 if ca else 0.25))
+        wb = tr.STRATEGIES[b].decide(hb, ha, Fixed(0.75 if cb else 0.25))
+        ha.append(flip[wa] if fa else wa)
+        hb.append(flip[wb] if fb else wb)
+        intended.append((wa, wb))
+    return intended, list(zip(ha, hb))
+
+
+def by_the_engine(pairs, draws):
+    """The same matches, all at once in the numpy engine, decoded back to moves."""
+    import numpy as np
+
+    ca = np.array([tr._CODE[a] for a, _ in pairs])
+    cb = np.array([tr._CODE[b] for _, b in pairs])
+    rounds = len(draws[0])
+    codes = None
+    if any(any(d) for match in draws for d in match):
+        codes = np.array([[fa << 3 | fb << 2 | xa << 1 | xb for fa, fb, xa, xb in (match[r] for match in draws)]
+                          for r in range(rounds)], dtype=np.uint8)
+    seen = tr._moves(ca, cb, codes, rounds)
+    move = {0: tr.SHARE, 1: tr.HOARD}
+    return [([(move[int(x) >> 3 & 1], move[int(x) >> 2 & 1]) for x in seen[:, m]],
+             [(move[int(x) >> 1 & 1], move[int(x) & 1]) for x in seen[:, m]]) for m in range(len(pairs))]
+
+
+@st.composite
+def batches(draw):
+    """1-6 matches of the same length between any strategies, each round's draws chosen freely
+    (sometimes none at all), mistakes more or less often."""
+    n = draw(st.integers(1, 40))
+    rate = draw(st.sampled_from([0.0, 0.1, 0.5]))
+    bit = st.booleans() if rate == 0.5 else st.integers(0, 9).map(lambda x: rate > 0 and x == 0)
+    pairs = draw(st.lists(st.tuples(keys, keys), min_size=1, max_size=6))
+    draws = [[(draw(bit), draw(bit), draw(st.booleans()), draw(st.booleans())) for _ in range(n)] for _ in pairs]
+    return pairs, draws
+
+
+@PROPERTY
+@given(batches())
+def test_the_numpy_engine_plays_the_rules_move_for_move(batch):
+    pairs, draws = batch
+    for (a, b), mine, theirs in zip(pairs, draws, by_the_engine(pairs, draws)):
+        assert theirs == by_the_rules(a, b, mine), (a, b)
+
+
+@PROPERTY
+@given(keys, keys, rounds, noises, seeds)
+def test_the_engines_draws_are_the_ones_match_uses(a, b, n, noise, seed):
+    import numpy as np
+
+    ca, cb = np.array([tr._CODE[a]]), np.array([tr._CODE[b]])
+    seen = tr._moves(ca, cb, tr._codes(ca, cb, tr._keys_np([seed]), n, np.uint32(tr._threshold(noise))), n)
+    move = {0: tr.SHARE, 1: tr.HOARD}
+    m = tr.match(a, b, rounds=n, noise=noise, seed=seed)
+    assert tuple((move[int(x) >> 3 & 1], move[int(x) >> 2 & 1]) for x in seen[:, 0]) == m.intended
+    assert tuple((move[int(x) >> 1 & 1], move[int(x) & 1]) for x in seen[:, 0]) == m.actions
+    assert tr.sharing_rate(a, b, n, noise, [seed]) == m.cooperation
+
+
 # --- payoffs -------------------------------------------------------------------------------------
 
 @PROPERTY

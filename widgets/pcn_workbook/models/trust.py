@@ -24,11 +24,21 @@ The maths, with its assumptions:
 2. Mistakes (Case's "miscommunication", axelrod's noise): after a player decides, its action is
    flipped with probability ``noise``, independently for each player and round. Both players
    remember what actually happened (the action after the flip), not what was meant.
-3. Randomness: one ``random.Random(seed)`` per match, drawn in a fixed order each round
-   (A decides, B decides, A's flip, B's flip). The flip draws are skipped when noise is 0, so a
-   match without mistakes and without the random character is the same for every seed.
+3. Randomness: every seeded match has its own stream of 64-bit numbers, made by SplitMix64 (the
+   generator behind Java's SplittableRandom) from a key, the seed scrambled once; two seeds that
+   differ by a multiple of 2^64 are the same seed. Each round r (counting from 0) owns two numbers
+   of its match's stream: number 2r decides mistakes and number 2r + 1 decides chance choices. Each
+   number is split in two: its low 32 bits are A's, its high 32 bits B's, read as a fraction u of
+   2^32 (so with steps of one in about four billion). A player's action is flipped when its u from
+   number 2r is below the chance of a mistake; a Random player shares when its u from number
+   2r + 1 is below one half. A match reads only the numbers it needs, and every number has a fixed
+   place, so with no mistakes and no Random player every seed gives the same match. Plain Python
+   (``match``) and numpy (every other function, thousands of matches at a time) compute the same
+   numbers, so both play exactly the same match for a seed.
 4. Tournament: every player meets every other player once; a player's score is the sum of its
-   match totals. Match seeds come from ``random.Random(seed)`` in pairing order (see ``schedule``).
+   match totals. The k-th pairing (counting from 0, in the order of ``schedule``) is played with
+   seed = number k of the tournament seed's own stream, so replaying it with ``match`` gives the
+   same moves.
 5. Evolution: each generation plays a tournament; the ``replace`` lowest scorers leave and
    copies of the ``replace`` highest scorers join, so the population size never changes. Equal
    scores are put in order by a seeded random draw (Case shuffles too). The last generation also
@@ -37,8 +47,9 @@ The maths, with its assumptions:
    [0, 1] cuts the mistake rate to ``noise * (1 - e) ** 2``, so the first effort helps most
    (diminishing returns), and costs ``cost * e`` per round per player. ``DEFAULT_COMMUNICATION_COST``
    (0.5 points per round at full effort) is chosen so that, at Case's payoffs with 10% mistakes
-   between two tit-for-tats, the best effort lies strictly between none and full (0.7, which
-   leaves 0.9% mistakes): some effort pays, total effort does not. The numbers are illustrative.
+   between two tit-for-tats, the best effort lies strictly between none and full (0.7 over 200
+   seeds, as the app averages, which leaves 0.9% mistakes): some effort pays, total effort does
+   not. The numbers are illustrative.
 7. The golden thread (ILLUSTRATIVE ONLY, the workbook's own model): Gowland asks for a "golden
    thread" from a leadership group to every practice, through over-communication. Here the group
    and one practice play the sharing game (the group shares when it takes and explains a decision
@@ -50,14 +61,19 @@ The maths, with its assumptions:
    as it arrived (as in assumption 2). How often the practice backs the group is the share of its
    moves that are SHARE, averaged over seeded matches.
 
-How close this comes to Case (from Case's own starting mixes, 20-30 seeds each; the robust ones
-are tests in tests/unit/test_trust.py): 5 rounds or fewer let always-hoard take over and 6 or more
-let tit for tat take over; a mutual reward of +1 lets hoarding win; with 1-7% mistakes
-tit-for-two-tats leads after 40 generations; at 20-30% always-hoard takes over; at 50% nobody
-does (19 seeds in 20). One difference: here always-hoard
-already wins about half the time at 8-9% mistakes, where Case reports tit-for-two-tats. Without
-mistakes tit for tat and tit-for-two-tats score alike once the others are gone, so which of the
-two is left is down to the seeded tie-breaks.
+How close this comes to Case (from Case's own starting mixes, 20 seeds each, seeds 0-19; the robust
+ones are tests in tests/unit/test_trust.py): after 30 generations, with 1, 3, 4 or 5 rounds
+always-hoard takes over in 20 seeds of 20, and with 6, 7 or 10 rounds tit for tat takes over in 20
+of 20 (from both 23-1-1 and 15-5-5); a mutual reward of +1 lets hoarding win in 20 of 20;
+tit-for-two-tats leads after 40 generations in 20 of 20 at 1%, 3% and 5% mistakes and 19 of 20 at
+7%; with 13 always-share instead of 13 always-hoard and 5% mistakes win-stay, lose-shift takes over
+in 20 of 20; at 20% and 30% always-hoard takes over in 20 of 20. At 50% every move is a coin toss
+whatever the habit, so the room only drifts: after 40 generations nobody has taken over in 11 seeds
+of 20 (about four in five over 300 seeds). One difference: here always-hoard already takes over in
+11 seeds of 20 at 9% mistakes (2 of 20 at 8%, where tit-for-two-tats still leads in 16), where Case
+reports tit-for-two-tats. Without mistakes tit for tat and tit-for-two-tats score alike once the
+others are gone, so which of the two is left is down to the seeded tie-breaks (tit for tat, in 20 of
+20 here).
 """
 
 from __future__ import annotations
@@ -65,6 +81,7 @@ from __future__ import annotations
 import math
 import operator
 import random
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -78,8 +95,9 @@ NOISE_RANGE = (0.0, 0.5)
 MAX_LINKS = 6  # relays between a leadership group and a practice (assumption 7)
 
 # Illustrative: cost per round per player of full communication effort (assumption 6). With Case's
-# payoffs, two tit-for-tats, 10 rounds and 10% mistakes, the best effort is then 0.7 (net 1.57 points
-# per round, against 1.46 with no effort and 1.50 with full effort), over 30 seeds and over 2,000 alike.
+# payoffs, two tit-for-tats, 10 rounds and 10% mistakes, the best effort is then 0.7 over 200 seeds
+# (net 1.60 points per round, against 1.35 with no effort and 1.50 with full effort) and over 2,000
+# (1.56); over the default 30 seeds it is 0.8, a hair above 0.7.
 DEFAULT_COMMUNICATION_COST = 0.5
 EFFORTS = tuple(i / 10 for i in range(11))
 
@@ -181,7 +199,9 @@ CASE_PAYOFFS = Payoffs()
 
 # --- strategies ----------------------------------------------------------------------------------
 
-Rule = Callable[[Sequence[str], Sequence[str], random.Random], str]
+# A rule: (my past actions, theirs, rng) -> my next move. ``rng`` is anything with a ``random()``
+# method giving a number in [0, 1); only the Random character looks at it (assumption 3).
+Rule = Callable[[Sequence[str], Sequence[str], object], str]
 
 
 def _always_share(mine, theirs, rng):
@@ -237,7 +257,7 @@ class Strategy:
     rule: Rule = field(repr=False, compare=False)
     uses_chance: bool = False  # uses chance, so results depend on the seed even without mistakes
 
-    def decide(self, mine: Sequence[str], theirs: Sequence[str], rng: random.Random) -> str:
+    def decide(self, mine: Sequence[str], theirs: Sequence[str], rng) -> str:
         """The next move, given both players' past actions (after any mistakes)."""
         return self.rule(mine, theirs, rng)
 
@@ -270,6 +290,55 @@ STRATEGIES: dict[str, Strategy] = {
                  "Random", nice=False, forgiving=False, rule=_random, uses_chance=True),
     )
 }
+
+
+# --- chance (assumption 3) -----------------------------------------------------------------------
+# SplitMix64 (Steele, Lea and Flood, 2014; the generator behind Java's SplittableRandom): its n-th
+# number (n = 0, 1, ...) from a 64-bit key is _mix64(key + (n + 1) x _GAMMA). Being counter-based,
+# any number of the stream can be worked out on its own, in plain Python for one match (``match``)
+# and for thousands of matches at once in numpy (the engine below): the same numbers either way.
+
+_MASK64 = (1 << 64) - 1
+_MASK32 = (1 << 32) - 1
+_GAMMA = 0x9E3779B97F4A7C15
+_MIX1, _MIX2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+
+
+def _mix64(z: int) -> int:
+    z = ((z ^ (z >> 30)) * _MIX1) & _MASK64
+    z = ((z ^ (z >> 27)) * _MIX2) & _MASK64
+    return z ^ (z >> 31)
+
+
+def _stream_key(seed: int) -> int:
+    """The 64-bit key of a seed's stream: the seed (mod 2^64) scrambled once."""
+    return _mix64(seed & _MASK64)
+
+
+def _number(key: int, n: int) -> int:
+    """The n-th 64-bit number of the stream with this key."""
+    return _mix64((key + (n + 1) * _GAMMA) & _MASK64)
+
+
+def _threshold(noise: float) -> int:
+    """A 32-bit draw k (u = k / 2^32) is a mistake when u < noise, that is when k < this."""
+    return math.ceil(noise * 2 ** 32)
+
+
+class _Chance:
+    """What a rule's ``rng`` is inside ``match``: its ``random()`` is this player's uniform for its
+    choice this round (assumption 3)."""
+
+    __slots__ = ("u",)
+
+    def __init__(self, u: float):
+        self.u = u
+
+    def random(self) -> float:
+        return self.u
+
+
+_NO_CHANCE = _Chance(0.0)  # handed to rules that never look at it
 
 
 # --- one match -----------------------------------------------------------------------------------
@@ -307,6 +376,11 @@ def match(a: str, b: str, rounds: int = 10, noise: float = 0.0, seed: int = 0,
           payoffs: Payoffs = CASE_PAYOFFS) -> MatchResult:
     """Play ``rounds`` rounds between strategies ``a`` and ``b`` (keys of STRATEGIES).
 
+    This is the readable reference: it plays the rules of STRATEGIES one round at a time. Every
+    other function here plays its matches with the numpy engine below, which the tests check
+    against this move for move; a tournament's k-th match is ``match`` with the k-th seed of
+    ``schedule``.
+
     >>> m = match("tit_for_tat", "always_hoard", rounds=3)
     >>> m.actions, m.totals
     ((('S', 'H'), ('H', 'H'), ('H', 'H')), (-1.0, 3.0))
@@ -314,7 +388,7 @@ def match(a: str, b: str, rounds: int = 10, noise: float = 0.0, seed: int = 0,
     sa, sb = _strategy(a), _strategy(b)
     rounds, noise, seed, payoffs = _rounds(rounds), _noise(noise), _seed(seed), _payoffs(payoffs)
     table = payoffs.table()
-    intended, ha, hb = _play(sa.rule, sb.rule, rounds, noise, seed)
+    intended, ha, hb = _play(sa, sb, rounds, noise, seed)
     scores = [(table[(xa, xb)], table[(xb, xa)]) for xa, xb in zip(ha, hb)]
     actions = tuple(zip(ha, hb))
     return MatchResult(
@@ -326,17 +400,25 @@ def match(a: str, b: str, rounds: int = 10, noise: float = 0.0, seed: int = 0,
     )
 
 
-def _play(ra, rb, rounds: int, noise: float, seed: int) -> tuple[list[tuple[str, str]], list[str], list[str]]:
-    """One match's moves (assumptions 2 and 3): the intended pairs, then A's and B's actions."""
-    rng = random.Random(seed)
+def _play(sa: Strategy, sb: Strategy, rounds: int, noise: float,
+          seed: int) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """One match's moves (assumptions 2 and 3), round by round with the rules: the intended
+    pairs, then A's and B's actions."""
+    key, limit = _stream_key(seed), _threshold(noise)
+    chance = sa.uses_chance or sb.uses_chance
     ha, hb, intended = [], [], []
-    for _ in range(rounds):
-        wa, wb = ra(ha, hb, rng), rb(hb, ha, rng)
+    ca = cb = _NO_CHANCE
+    for r in range(rounds):
+        if chance:  # number 2r + 1: the choices (A's the low 32 bits, B's the high 32)
+            x = _number(key, 2 * r + 1)
+            ca, cb = _Chance((x & _MASK32) / 2 ** 32), _Chance((x >> 32) / 2 ** 32)
+        wa, wb = sa.rule(ha, hb, ca), sb.rule(hb, ha, cb)
         xa, xb = wa, wb
-        if noise:
-            if rng.random() < noise:
+        if limit:  # number 2r: the mistakes (A's the low 32 bits, B's the high 32)
+            x = _number(key, 2 * r)
+            if x & _MASK32 < limit:
                 xa = _FLIP[wa]
-            if rng.random() < noise:
+            if x >> 32 < limit:
                 xb = _FLIP[wb]
         ha.append(xa)
         hb.append(xb)
@@ -344,25 +426,255 @@ def _play(ra, rb, rounds: int, noise: float, seed: int) -> tuple[list[tuple[str,
     return intended, ha, hb
 
 
-def _totals(a: str, b: str, rounds: int, noise: float, seed: int, payoffs: Payoffs) -> tuple[float, float, int]:
-    """(A's total, B's total, number of SHARE actions) of the match ``match`` would play."""
-    table = payoffs.table()
-    _, ha, hb = _play(STRATEGIES[a].rule, STRATEGIES[b].rule, rounds, noise, seed)
-    pairs = list(zip(ha, hb))
-    return (math.fsum(table[(x, y)] for x, y in pairs), math.fsum(table[(y, x)] for x, y in pairs),
-            ha.count(SHARE) + hb.count(SHARE))
+# --- the rules as machines, for the numpy engine -------------------------------------------------
+# Each rule above needs only a little memory of the past. Here each is written again as a machine:
+# (its state before round 1, the move it makes in a state (None: by chance, half and half), the
+# state it moves to once it has seen both actions of a round, after mistakes). The engine plays
+# tables made from these, one numpy step a round for all matches at once; the tests check it
+# against the rules move for move.
+
+def _detective_move(state):
+    seen, hit_back, last = state  # rounds seen (up to 4), hoarded on while testing, the other's last
+    if seen < len(_DETECTIVE_OPENING):
+        return _DETECTIVE_OPENING[seen]
+    return last if hit_back else HOARD
 
 
-@lru_cache(maxsize=4096)
-def _fixed_totals(a: str, b: str, rounds: int, payoffs: Payoffs) -> tuple[float, float, int]:
-    """Totals of a match with no mistakes and no chance in it: the same for every seed."""
-    return _totals(a, b, rounds, 0.0, 0, payoffs)
+def _detective_after(state, mine, theirs):
+    seen, hit_back, _ = state
+    testing = seen < len(_DETECTIVE_OPENING)
+    return (seen + testing, hit_back or (testing and theirs == HOARD), theirs)
 
 
-def _match_totals(a, b, rounds, noise, seed, payoffs):
-    if not noise and not STRATEGIES[a].uses_chance and not STRATEGIES[b].uses_chance:
-        return _fixed_totals(a, b, rounds, payoffs)
-    return _totals(a, b, rounds, noise, seed, payoffs)
+_MACHINES = {
+    "always_share": ("", lambda s: SHARE, lambda s, mine, theirs: s),
+    "always_hoard": ("", lambda s: HOARD, lambda s, mine, theirs: s),
+    # state: the other's last action (share to begin with)
+    "tit_for_tat": (SHARE, lambda s: s, lambda s, mine, theirs: theirs),
+    # state: how many times in a row the other has just hoarded (2 stands for two or more)
+    "tit_for_two_tats": (0, lambda s: HOARD if s == 2 else SHARE,
+                         lambda s, mine, theirs: min(s + 1, 2) if theirs == HOARD else 0),
+    # state: has the other ever hoarded
+    "grudger": (False, lambda s: HOARD if s else SHARE, lambda s, mine, theirs: s or theirs == HOARD),
+    "detective": ((0, False, None), _detective_move, _detective_after),
+    # state: the next move (keep my last if the other shared, switch if it hoarded)
+    "win_stay_lose_shift": (SHARE, lambda s: s, lambda s, mine, theirs: mine if theirs == SHARE else _FLIP[mine]),
+    "random": ("", lambda s: None, lambda s, mine, theirs: s),
+}
+_CODE = {k: i for i, k in enumerate(STRATEGIES)}  # a strategy's number in the engine's arrays
+_BY_CHANCE = 2  # the engine's move for "decided by chance"
+
+
+@lru_cache(maxsize=1)
+def _tables():
+    """The machines as numpy tables over joint states (A's state, B's state).
+
+    A match's row in the engine is ``joint + code`` where joint = 16 x (A's state x N + B's
+    state) and the code's bits are A's mistake (8), B's mistake (4), A's chance choice is hoard
+    (2), B's is hoard (1). ``step[row]`` is the next joint (already times 16); ``seen[row]`` holds
+    A's intended move (bit 3), B's (bit 2), A's action (bit 1) and B's (bit 0), 1 meaning HOARD.
+    """
+    import numpy as np
+
+    bit = {SHARE: 0, HOARD: 1}
+    states, start, move, after = [], [], [], []  # global state numbers over all machines
+    for key in STRATEGIES:
+        first, move_of, after_of = _MACHINES[key]
+        local = {first: len(states)}
+        todo = [first]
+        states.append((key, first))
+        start.append(local[first])
+        while todo:
+            s = todo.pop(0)
+            for mine in ACTIONS:
+                for theirs in ACTIONS:
+                    t = after_of(s, mine, theirs)
+                    if t not in local:
+                        local[t] = len(states)
+                        states.append((key, t))
+                        todo.append(t)
+        for k, s in states[start[-1]:]:
+            m = move_of(s)
+            move.append(_BY_CHANCE if m is None else bit[m])
+            after.append([[local[after_of(s, mine, theirs)] for theirs in ACTIONS] for mine in ACTIONS])
+    n = len(states)
+    move, after = np.array(move), np.array(after)  # after[state, my action, their action]
+    row = np.arange(n * n * 16)
+    joint, code = row // 16, row % 16
+    sa, sb = joint // n, joint % n
+    flip_a, flip_b, hoard_a, hoard_b = (code >> 3) & 1, (code >> 2) & 1, (code >> 1) & 1, code & 1
+    want_a = np.where(move[sa] == _BY_CHANCE, hoard_a, move[sa])
+    want_b = np.where(move[sb] == _BY_CHANCE, hoard_b, move[sb])
+    did_a, did_b = want_a ^ flip_a, want_b ^ flip_b
+    step = ((after[sa, did_a, did_b] * n + after[sb, did_b, did_a]) * 16).astype(np.int32)
+    seen = (want_a << 3 | want_b << 2 | did_a << 1 | did_b).astype(np.uint8)
+    tally = np.left_shift(np.uint64(1), (16 * (did_a * 2 + did_b)).astype(np.uint64))  # see ``_counts``
+    return np.array(start, dtype=np.int32), n, step, seen, tally
+
+
+def _scratch(name: str, shape: tuple[int, ...], dtype):
+    """A work array kept between calls (a fresh large numpy array costs more than the sums done
+    in it). One set per thread; never handed back to a caller."""
+    import numpy as np
+
+    store = _SCRATCH.__dict__
+    key = (name, shape, np.dtype(dtype).str)
+    if key not in store:
+        if len(store) >= 16:  # a handful of shapes are in use at a time
+            store.clear()
+        store[key] = np.empty(shape, dtype)
+    return store[key]
+
+
+_SCRATCH = threading.local()
+
+
+def _run(ca, cb, codes, rounds: int):
+    """Play matches between strategy numbers ``ca`` and ``cb`` (arrays, one per match) with
+    ``codes`` (rounds x matches, see ``_tables``; None for no mistakes and no chance): each round's
+    row of the joint table, an array rounds x matches (a scratch array: read it before the next
+    call)."""
+    import numpy as np
+
+    start, n, step, _, _ = _tables()
+    joint = (start[ca] * n + start[cb]) * 16
+    rows = _scratch("rows", (rounds, len(joint)), np.int32)
+    for r in range(rounds):  # one numpy step a round for all the matches
+        if codes is None:
+            rows[r] = joint
+        else:
+            np.add(joint, codes[r], out=rows[r])
+        np.take(step, rows[r], out=joint, mode="clip")
+    return rows
+
+
+def _moves(ca, cb, codes, rounds: int):
+    """What each round's pair intended and did (``seen`` bits of ``_tables``): rounds x matches."""
+    return _tables()[3][_run(ca, cb, codes, rounds)]
+
+
+def _counts(rows):
+    """Per match, how many rounds ended (S, S), (S, H), (H, S), (H, H) after mistakes: matches x 4.
+
+    Each row's tally is 1 in the 16 bits of its outcome, so one sum over the rounds counts all four
+    outcomes at once (a match has at most MAX_ROUNDS < 2^16 rounds)."""
+    import numpy as np
+
+    tally = _tables()[4]
+    added = np.take(tally, rows, out=_scratch("tally", rows.shape, np.uint64), mode="clip").sum(axis=0, dtype=np.uint64)
+    return ((added[:, None] >> np.array([0, 16, 32, 48], dtype=np.uint64)) & np.uint64(0xFFFF)).astype(np.int64)
+
+
+def _mix64_np(z, spare=None):
+    """_mix64 on a numpy array of uint64, in place (arithmetic wraps at 2^64, as it should);
+    ``spare`` is a work array of the same shape."""
+    import numpy as np
+
+    spare = np.empty_like(z) if spare is None else spare
+    for shift, factor in ((30, _MIX1), (27, _MIX2), (31, None)):
+        np.right_shift(z, np.uint64(shift), out=spare)
+        np.bitwise_xor(z, spare, out=z)
+        if factor is not None:
+            np.multiply(z, np.uint64(factor), out=z)
+    return z
+
+
+def _keys_np(seeds):
+    """Stream keys (numpy uint64) of whole-number seeds."""
+    import numpy as np
+
+    return _mix64_np(np.array([s & _MASK64 for s in seeds], dtype=np.uint64))
+
+
+@lru_cache(maxsize=64)
+def _offsets(rounds: int, first: int):
+    """(n + 1) x _GAMMA mod 2^64 for the numbers n = 2r + first of rounds r = 0 .. rounds - 1."""
+    import numpy as np
+
+    return np.array([((2 * r + first + 1) * _GAMMA) & _MASK64 for r in range(rounds)], dtype=np.uint64)
+
+
+def _halves_np(keys, rounds: int, first: int):
+    """Number 2r + first of each stream for every round r, as A's half (the low 32 bits) and B's
+    (the high 32 bits): two arrays rounds x len(keys) of uint32 (scratch arrays)."""
+    import numpy as np
+
+    shape = (rounds, len(keys))
+    z = np.add(keys[None, :], _offsets(rounds, first)[:, None], out=_scratch("numbers", shape, np.uint64))
+    _mix64_np(z, _scratch("spare", shape, np.uint64))
+    low = np.bitwise_and(z, np.uint64(_MASK32), out=_scratch("spare", shape, np.uint64)).astype(np.uint32)
+    return low, np.right_shift(z, np.uint64(32), out=z).astype(np.uint32)
+
+
+def _codes(ca, cb, keys, rounds: int, limits):
+    """The engine's codes (see ``_tables``) for matches with these stream keys, from the same
+    numbers ``_play`` uses; ``limits`` is ``_threshold(noise)``, one for all or one per match."""
+    import numpy as np
+
+    chance = _uses_chance()[ca] | _uses_chance()[cb]
+    mistakes = bool(np.any(limits > 0))
+    if not mistakes and not chance.any():
+        return None
+    codes = np.zeros((rounds, len(ca)), dtype=np.uint8)
+    if mistakes:  # number 2r: a mistake when the player's half / 2^32 < noise
+        low, high = _halves_np(keys, rounds, 0)
+        codes += (low < limits).view(np.uint8) << np.uint8(3)
+        codes += (high < limits).view(np.uint8) << np.uint8(2)
+    if chance.any():  # number 2r + 1: a Random player hoards when its half / 2^32 >= 1/2
+        cols = np.flatnonzero(chance)
+        low, high = _halves_np(keys[cols], rounds, 1)
+        hoards_a, hoards_b = (low >> np.uint32(31)).astype(np.uint8), (high >> np.uint32(31)).astype(np.uint8)
+        codes[:, cols] += (hoards_a << np.uint8(1)) + hoards_b
+    return codes
+
+
+@lru_cache(maxsize=1)
+def _uses_chance():
+    """A numpy array: does strategy number k use chance."""
+    import numpy as np
+
+    return np.array([s.uses_chance for s in STRATEGIES.values()])
+
+
+@lru_cache(maxsize=256)
+def _fixed_counts(rounds: int):
+    """Outcome counts of every pairing of strategy numbers with no mistakes: 8 x 8 x 4. Matches
+    with chance in them are in the table too but are never read from it."""
+    import numpy as np
+
+    k = len(STRATEGIES)
+    ca, cb = np.repeat(np.arange(k), k), np.tile(np.arange(k), k)
+    return _counts(_run(ca, cb, None, rounds)).reshape(k, k, 4)
+
+
+def _many(ca, cb, seeds, rounds: int, noise):
+    """Outcome counts (matches x 4) of matches with these strategy numbers and seeds (or, as a
+    numpy array, their stream keys), each as ``match`` would play it; ``noise`` is one chance of a
+    mistake for all the matches or one per match."""
+    import numpy as np
+
+    ca, cb = np.asarray(ca), np.asarray(cb)
+    if np.ndim(noise):
+        limits = np.array([_threshold(x) for x in noise], dtype=np.uint32)
+    else:
+        limits = np.uint32(_threshold(noise))
+    if not np.any(limits > 0) and not (_uses_chance()[ca] | _uses_chance()[cb]).any():
+        return _fixed_counts(rounds)[ca, cb]
+    keys = seeds if isinstance(seeds, np.ndarray) else _keys_np(seeds)
+    return _counts(_run(ca, cb, _codes(ca, cb, keys, rounds, limits), rounds))
+
+
+def _payoff_vectors(payoffs: Payoffs):
+    """A's and B's score for the outcomes (S, S), (S, H), (H, S), (H, H)."""
+    import numpy as np
+
+    t = payoffs.table()
+    a = np.array([t[(SHARE, SHARE)], t[(SHARE, HOARD)], t[(HOARD, SHARE)], t[(HOARD, HOARD)]])
+    return a, a[[0, 2, 1, 3]]
+
+
+_SHARES = (2, 1, 1, 0)  # SHARE actions in the outcomes (S, S), (S, H), (H, S), (H, H)
+_B_SHARES = (1, 0, 1, 0)  # of which B's
 
 
 def sharing_rate(a: str, b: str, rounds: int = 10, noise: float = 0.0, seeds: Iterable[int] = range(200)) -> float:
@@ -377,11 +689,9 @@ def sharing_rate(a: str, b: str, rounds: int = 10, noise: float = 0.0, seeds: It
     seeds = [_seed(s) for s in seeds]
     if not seeds:
         raise TrustError("give at least one seed to average over")
-    shared = 0
-    for s in seeds:
-        _, ha, hb = _play(sa.rule, sb.rule, rounds, noise, s)
-        shared += ha.count(SHARE) + hb.count(SHARE)
-    return shared / (2 * rounds * len(seeds))
+    m = len(seeds)
+    counts = _many([_CODE[sa.key]] * m, [_CODE[sb.key]] * m, seeds, rounds, noise)
+    return int((counts @ _SHARES).sum()) / (2 * rounds * m)
 
 
 # --- tournaments ---------------------------------------------------------------------------------
@@ -397,10 +707,24 @@ def population(mix: Mapping[str, int]) -> tuple[str, ...]:
 
 
 def schedule(players: Sequence[str], seed: int = 0) -> list[tuple[int, int, int]]:
-    """Every pairing (i, j) with i < j, in order, with the seed its match is played with."""
-    rng = random.Random(_seed(seed))
-    n = len(players)
-    return [(i, j, rng.getrandbits(32)) for i in range(n) for j in range(i + 1, n)]
+    """Every pairing (i, j) with i < j, in order, with the seed its match is played with: the
+    k-th pairing's seed is number k of the tournament seed's stream (assumptions 3 and 4).
+
+    >>> [(i, j) for i, j, _ in schedule(["always_share", "grudger", "random"])]
+    [(0, 1), (0, 2), (1, 2)]
+    """
+    key, n = _stream_key(_seed(seed)), len(players)
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    return [(i, j, _number(key, k)) for k, (i, j) in enumerate(pairs)]
+
+
+@lru_cache(maxsize=MAX_PLAYERS + 1)
+def _pairings(n: int):
+    """The pairings of ``schedule`` as numpy arrays (i, j), and the offsets of their seeds."""
+    import numpy as np
+
+    i, j = np.triu_indices(n, 1)
+    return i, j, np.array([((k + 1) * _GAMMA) & _MASK64 for k in range(len(i))], dtype=np.uint64)
 
 
 @dataclass(frozen=True)
@@ -433,16 +757,21 @@ def tournament(mix: Mapping[str, int], rounds: int = 10, noise: float = 0.0, see
 
 
 def _tournament(players, rounds, noise, seed, payoffs) -> TournamentResult:
-    scores = [0.0] * len(players)
-    shared = 0
-    for i, j, s in schedule(players, seed):
-        ta, tb, c = _match_totals(players[i], players[j], rounds, noise, s, payoffs)
-        scores[i] += ta
-        scores[j] += tb
-        shared += c
+    """All the matches of ``schedule`` at once, in the numpy engine."""
+    import numpy as np
+
     n = len(players)
+    i, j, offsets = _pairings(n)
+    codes = np.array([_CODE[p] for p in players])
+    ca, cb = codes[i], codes[j]
+    # the k-th match's seed is number k of the tournament's stream; its key is that seed's key
+    keys = _mix64_np(_mix64_np(offsets + np.uint64(_stream_key(seed))))
+    counts = _many(ca, cb, keys, rounds, noise)
+    score_a, score_b = _payoff_vectors(payoffs)
+    scores = np.bincount(i, counts @ score_a, n) + np.bincount(j, counts @ score_b, n)
     actions = n * (n - 1) * rounds  # two actions a round, n(n-1)/2 matches
-    return TournamentResult(tuple(players), tuple(scores), shared / actions, rounds, noise)
+    return TournamentResult(tuple(players), tuple(scores.tolist()), int((counts @ _SHARES).sum()) / actions,
+                            rounds, noise)
 
 
 # --- evolution -----------------------------------------------------------------------------------
@@ -534,11 +863,14 @@ def communication_curve(a: str = "tit_for_tat", b: str = "tit_for_tat", noise: f
     efforts = list(efforts)
     if not efforts:
         raise TrustError("give at least one level of communication effort")
+    lefts = [effective_noise(noise, e) for e in efforts]
+    m = len(seeds)
+    counts = _many([_CODE[sa.key]] * (m * len(efforts)), [_CODE[sb.key]] * (m * len(efforts)), seeds * len(efforts),
+                   rounds, [x for x in lefts for _ in seeds]).reshape(len(efforts), m, 4).sum(axis=1)
+    score_a, score_b = _payoff_vectors(payoffs)
     rows = []
-    for e in efforts:
-        left = effective_noise(noise, e)
-        gross = math.fsum(sum(_totals(sa.key, sb.key, rounds, left, s, payoffs)[:2]) for s in seeds)
-        gross /= 2 * rounds * len(seeds)
+    for e, left, c in zip(efforts, lefts, counts):
+        gross = float(c @ (score_a + score_b)) / (2 * rounds * m)
         spent = float(cost) * e
         rows.append({"effort": float(e), "effective_noise": left, "gross": gross, "cost": spent, "net": gross - spent})
     return rows
@@ -600,18 +932,13 @@ def golden_thread(link_noise: float = 0.05, efforts: Iterable[float] = (0.0,), m
     efforts = list(efforts)
     if not efforts:
         raise TrustError("give at least one level of communication effort")
-    rows = []
-    for e in efforts:
-        for k in range(1, max_links + 1):
-            noise = thread_noise(link_noise, k, e)
-            backed = shared = 0
-            for s in seeds:
-                _, hg, hp = _play(sg.rule, sp.rule, rounds, noise, s)
-                backed += hp.count(SHARE)
-                shared += hg.count(SHARE) + hp.count(SHARE)
-            rows.append({"effort": float(e), "links": k, "noise": noise,
-                         "backing": backed / (rounds * len(seeds)), "sharing": shared / (2 * rounds * len(seeds))})
-    return rows
+    settings = [(float(e), k, thread_noise(link_noise, k, e)) for e in efforts for k in range(1, max_links + 1)]
+    m, total = len(seeds), len(seeds) * len(settings)
+    counts = _many([_CODE[sg.key]] * total, [_CODE[sp.key]] * total, seeds * len(settings), rounds,
+                   [noise for _, _, noise in settings for _ in seeds]).reshape(len(settings), m, 4).sum(axis=1)
+    return [{"effort": e, "links": k, "noise": noise,
+             "backing": int(c @ _B_SHARES) / (rounds * m), "sharing": int(c @ _SHARES) / (2 * rounds * m)}
+            for (e, k, noise), c in zip(settings, counts)]
 
 
 # --- checks --------------------------------------------------------------------------------------
