@@ -544,7 +544,7 @@ def _run(ca, cb, codes, rounds: int):
             rows[r] = joint
         else:
             np.add(joint, codes[r], out=rows[r])
-        np.take(step, rows[r], out=joint, mode="clip")
+        step.take(rows[r], out=joint, mode="clip")  # the method: no wrapper call 50 times a match
     return rows
 
 
@@ -615,11 +615,22 @@ def _codes(ca, cb, keys, rounds: int, limits):
     mistakes = bool(np.any(limits > 0))
     if not mistakes and not chance.any():
         return None
-    codes = np.zeros((rounds, len(ca)), dtype=np.uint8)
+    shape = (rounds, len(ca))
+    codes = np.zeros(shape, dtype=np.uint8)
     if mistakes:  # number 2r: a mistake when the player's half / 2^32 < noise
-        low, high = _halves_np(keys, rounds, 0)
-        codes += (low < limits).view(np.uint8) << np.uint8(3)
-        codes += (high < limits).view(np.uint8) << np.uint8(2)
+        z = np.add(keys[None, :], _offsets(rounds, 0)[:, None], out=_scratch("numbers", shape, np.uint64))
+        spare = _scratch("spare", shape, np.uint64)
+        _mix64_np(z, spare)
+        # compared in place on the 64-bit numbers, without splitting them: B's half (the high 32
+        # bits) is below L exactly when the number is below L x 2^32; A's half (the low 32 bits)
+        # is below L exactly when the number shifted up by 32 bits is.
+        top = np.left_shift(np.asarray(limits, dtype=np.uint64), np.uint64(32))
+        hit = _scratch("hit", shape, np.bool_)
+        np.less(z, top, out=hit)
+        np.left_shift(hit.view(np.uint8), np.uint8(2), out=codes)  # B's mistake: bit 2
+        np.left_shift(z, np.uint64(32), out=spare)
+        np.less(spare, top, out=hit)
+        np.bitwise_or(codes, np.left_shift(hit.view(np.uint8), np.uint8(3), out=hit.view(np.uint8)), out=codes)
     if chance.any():  # number 2r + 1: a Random player hoards when its half / 2^32 >= 1/2
         cols = np.flatnonzero(chance)
         low, high = _halves_np(keys[cols], rounds, 1)
