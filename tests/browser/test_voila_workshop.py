@@ -74,9 +74,17 @@ def wait_text(page, selector: str, pattern: str) -> str:
 
 
 def open_chapter(page, join_link: str, title: str) -> None:
-    page.goto(join_link)
-    page.get_by_role("link", name=title).click()
-    page.wait_for_selector(NAME, state="visible", timeout=WAIT_MS)
+    open_chapters([page], join_link, title)
+
+
+def open_chapters(pages, join_link: str, title: str) -> None:
+    """Every page asks for the chapter before any waits for it, so their kernels start together
+    (as a room's do); then each waits for its workshop panel."""
+    for page in pages:
+        page.goto(join_link)
+        page.get_by_role("link", name=title).click(no_wait_after=True)
+    for page in pages:
+        page.wait_for_selector(NAME, state="visible", timeout=WAIT_MS)
 
 
 def place(page, placement: dict[str, str]) -> None:
@@ -114,8 +122,8 @@ def test_a_room_of_three_plays_two_chapters(chromium, voila_server, store_url):
         for page in pages:
             guard(page)
         # --- chapter 1: scale placements -----------------------------------------------------------
+        open_chapters(pages, ws["join"], "What scale for what work?")
         for i, (page, placement) in enumerate(zip(pages, PLACEMENTS)):
-            open_chapter(page, ws["join"], "What scale for what work?")
             page.fill(NAME, XSS_NAME if i == 0 else f"Participant {i + 1}")
             place(page, placement)
             assert "Sent at" in click_send(page, "scale.placement")
@@ -162,8 +170,8 @@ def test_a_room_of_three_plays_two_chapters(chromium, voila_server, store_url):
         wait_text(projector, "#q-stories-draft", "physiotherapist")
         assert "<script>" in projector.inner_text("#q-stories-draft")  # shown as text, not run
 
-        for i, page in enumerate(pages[1:], start=2):
-            open_chapter(page, ws["join"], "Springboard stories")
+        open_chapters(pages[1:], ws["join"], "Springboard stories")
+        for page in pages[1:]:
             page.click("button.pcn-room-stories")
             page.wait_for_function("s => document.querySelector(s).options.length && "
                                    "/^<img.src=x/.test(document.querySelector(s).options[0].text)",
@@ -208,12 +216,10 @@ def test_one_pcn_places_itself_on_the_compass_and_the_wall_shows_how_far_apart(c
         projector = fac.new_page()
         projector.goto(control.url.replace("/control", "/projector"))
         pages = [c.new_page() for c in people]
-        for page in pages:  # both ask for the chapter before either waits: their kernels start together
+        for page in pages:
             guard(page)
-            page.goto(ws["join"])
-            page.get_by_role("link", name="What is a PCN for?").click(no_wait_after=True)
+        open_chapters(pages, ws["join"], "What is a PCN for?")
         for i, (page, presses) in enumerate(zip(pages, ("ArrowRight", "ArrowLeft"))):
-            page.wait_for_selector(NAME, state="visible", timeout=WAIT_MS)
             page.fill(NAME, f"Partner {i + 1}")
             page.select_option(".pcn-room-role select", "PCN A")
             handle = page.locator(".pcn-inward .noUi-handle")
