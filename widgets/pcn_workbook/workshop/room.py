@@ -70,8 +70,8 @@ def default_max_kernels(total_mb: float, pooled: int) -> int:
     """Apps the room may hold at once on a machine with ``total_mb`` of memory.
 
     (memory - reserve) / memory per kernel, less the kernels kept ready in pools. An 8 GB laptop
-    (7,800 MB usable) with one ready kernel for each of the 4 chapters: (7800 - 2560) / 210 - 4
-    = 20; a 16 GB one (15,800 MB): 59.
+    (7,800 MB usable) with one ready kernel for each of the 6 chapter apps: (7800 - 2560) / 210 - 6
+    = 18; a 16 GB one (15,800 MB): 57.
     """
     fits = math.floor((total_mb - RESERVE_MB) / KERNEL_MB) - pooled
     return max(MIN_KERNELS, min(MAX_KERNELS, fits))
