@@ -91,7 +91,12 @@ def test_card_exports_carry_the_inspiring_source():
     assert decoded(app, "story-card.png")[:8] == b"\x89PNG\r\n\x1a\n"
     assert decoded(app, "story-card.pdf")[:5] == b"%PDF-"
     app.fields["ending"].value = "Nothing changed."
-    assert app.downloads.value == ""  # an old card no longer matches the draft
+    # an old card no longer matches the draft: its links go, and the page says why
+    assert "story-card" not in app.downloads.value and "has changed since the card was made" in app.downloads.value
+    app.make_card.click()
+    assert "Nothing changed." in decoded(app, "story-card.md").decode()
+    app._refresh_draft()  # a refresh with the draft the card was made from keeps the card
+    assert "story-card.md" in app.downloads.value
 
 
 def test_draft_is_saved_to_the_tab_and_restored_into_an_empty_form():

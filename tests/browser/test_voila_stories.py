@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import WAIT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -76,8 +77,13 @@ def test_story_card_downloads(tab, voila_server):
     open_app(tab, voila_server, "?tags=msk_demand")
     tab.page.click(WHEN)
     tab.page.keyboard.type("Last winter")
+    # As a person would: press the button once the preview shows what was typed. Before that the
+    # browser may still hold the last keys back (ipywidgets sends a model's updates after the
+    # kernel's last reply), and they would land after the click, making the card out of date.
+    tab.page.wait_for_function("document.querySelector('.pcn-story-preview').innerText.includes('Last winter')",
+                               timeout=WAIT_MS)
     tab.page.get_by_role("button", name="Make my story card").click()
-    tab.page.wait_for_selector("a.pcn-download[download='story-card.pdf']", timeout=60_000)
+    tab.page.wait_for_selector("a.pcn-download[download='story-card.pdf']", timeout=WAIT_MS)
     with tab.page.expect_download() as info:
         tab.page.click("a.pcn-download[download='story-card.md']")
     path = info.value.path()

@@ -113,6 +113,7 @@ class StoriesApp(w.VBox):
         self.make_card = w.Button(description="Make my story card", button_style="primary", layout=w.Layout(width="240px"))
         self.make_card.on_click(self._export)
         self.downloads = w.HTML().add_class("pcn-downloads")
+        self._card_draft = None  # the draft the card on show was made from
         self.store = SessionText(key="stories-draft")
         self.store.observe(self._restore, "restored")
         retold = (f"<p><i>A real case in the workbook's own words; the year, the alternate ending and the "
@@ -237,7 +238,9 @@ class StoriesApp(w.VBox):
         told = draft.text()
         self.preview.value = (f"<p>{escape(told)}</p><p><small>{len(stories.words(told))} words.</small></p>" if told
                               else "<p>Your story appears here as you write it.</p>")
-        self.downloads.value = ""  # an old card no longer matches the draft
+        if self.downloads.value and self._card_draft != draft:  # an old card no longer matches the draft
+            self.downloads.value = ("<p>The draft has changed since the card was made: press <b>Make my story "
+                                    "card</b> again for a card of this version.</p>")
         self._save()
         self._show_messages()
 
@@ -247,6 +250,7 @@ class StoriesApp(w.VBox):
 
     def _export(self, _=None) -> None:
         draft, row = self.draft, self._inspiring_row()
+        self._card_draft = draft
         result = stories.check(draft)
         card = stories.story_card(draft, result, row, self.figures)
         markdown = stories.story_card_markdown(draft, result, row, self.figures)
