@@ -241,26 +241,12 @@ def purpose_readiness_parts(room: rm.ReadinessRoom) -> dict:
 
 @lru_cache(maxsize=1)
 def purpose_readiness_template() -> alt.HConcatChart:
-    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField(field="rank", op="min"),
-              axis=_axis(labelLimit=340, grid=False, domain=False, ticks=False))
-    x = alt.X("score:N", title=None, sort=alt.EncodingSortField(field="score_order", op="min"),
-              axis=_axis(orient="top", labelAngle=0, grid=False, domain=False, ticks=False, labelLimit=150))
-    base = alt.Chart(alt.NamedData("cells"))
-    fill = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        x=x, y=y, color=alt.Color("share:Q", title="Share of the room", scale=alt.Scale(domain=[0, 1], range=["#f2f6fa", GAIN]),
-                                  legend=_legend(orient="bottom", format="%", gradientLength=240)))
-    lowest = base.transform_filter("datum.lowest").mark_rect(filled=False, stroke="#000", strokeWidth=5).encode(x=x, y=y)
-    words = base.mark_text(lineBreak="\n", fontSize=17).encode(
-        x=x, y=y, text="text:N", color=alt.condition("datum.dark", alt.value("white"), alt.value("#000")))
-    matrix = alt.layer(fill, lowest, words).properties(width=520, height=alt.Step(56))
-    y2 = alt.Y("label:N", title=None, sort=alt.EncodingSortField(field="rank", op="min"), axis=None)
-    spans = alt.Chart(alt.NamedData("spans"))
-    bars = spans.mark_bar(height=22, color=OKABE_ITO[5]).encode(
-        x=alt.X("range:Q", title="Range of scores", scale=alt.Scale(domain=[0, pu.SCORE_MAX - pu.SCORE_MIN]),
-                axis=_axis(orient="top", values=[0, 1, 2, 3], format="d")), y=y2)
-    text = spans.mark_text(align="left", dx=6, fontSize=LABEL_SIZE).encode(x="range:Q", y=y2, text="text:N")
-    return alt.hconcat(matrix, alt.layer(bars, text).properties(width=150, height=alt.Step(56)),
-                       spacing=20).resolve_scale(y="shared")
+    return _matrix_and_bars(
+        column=alt.X("score:N", title=None, sort=alt.EncodingSortField(field="score_order", op="min"),
+                     axis=_axis(orient="top", labelAngle=0, grid=False, domain=False, ticks=False, labelLimit=150)),
+        outline="lowest", width=520, step=56, side="spans", bar_height=22,
+        bar_x=alt.X("range:Q", title="Range of scores", scale=alt.Scale(domain=[0, pu.SCORE_MAX - pu.SCORE_MIN]),
+                    axis=_axis(orient="top", values=[0, 1, 2, 3], format="d")))
 
 
 def purpose_readiness_chart(room: rm.ReadinessRoom) -> alt.HConcatChart:
@@ -479,28 +465,38 @@ def scale_matrix_parts(room: rm.ScaleRoom) -> dict:
     }
 
 
-@lru_cache(maxsize=1)
-def scale_matrix_template() -> alt.HConcatChart:
+def _matrix_and_bars(column: alt.X, outline: str, width: int, step: int, side: str, bar_height: int,
+                     bar_x: alt.X) -> alt.HConcatChart:
+    """Rows (``label``, ordered by ``rank``) against columns: each cell shaded by its share of the
+    room and written in words, the cells where ``outline`` is true boxed in black; beside it, one
+    bar a row from the dataset ``side`` with its words (``text``)."""
     y = alt.Y("label:N", title=None, sort=alt.EncodingSortField(field="rank", op="min"),
               axis=_axis(labelLimit=340, grid=False, domain=False, ticks=False))
-    x = alt.X("tier_label:N", title=None, sort=alt.EncodingSortField(field="tier_order", op="min"),
-              axis=_axis(orient="top", labelAngle=0, grid=False, domain=False, ticks=False))
     base = alt.Chart(alt.NamedData("cells"))
     fill = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        x=x, y=y, color=alt.Color("share:Q", title="Share of the room", scale=alt.Scale(domain=[0, 1], range=["#f2f6fa", GAIN]),
-                                  legend=_legend(orient="bottom", format="%", gradientLength=240)))
-    sources = base.transform_filter("datum.sources").mark_rect(filled=False, stroke="#000", strokeWidth=5).encode(x=x, y=y)
+        x=column, y=y, color=alt.Color("share:Q", title="Share of the room", scale=alt.Scale(domain=[0, 1], range=["#f2f6fa", GAIN]),
+                                       legend=_legend(orient="bottom", format="%", gradientLength=240)))
+    boxed = base.transform_filter(f"datum.{outline}").mark_rect(filled=False, stroke="#000", strokeWidth=5).encode(
+        x=column, y=y)
     words = base.mark_text(lineBreak="\n", fontSize=17).encode(
-        x=x, y=y, text="text:N", color=alt.condition("datum.dark", alt.value("white"), alt.value("#000")))
-    matrix = alt.layer(fill, sources, words).properties(width=360, height=alt.Step(56))
+        x=column, y=y, text="text:N", color=alt.condition("datum.dark", alt.value("white"), alt.value("#000")))
+    matrix = alt.layer(fill, boxed, words).properties(width=width, height=alt.Step(step))
     y2 = alt.Y("label:N", title=None, sort=alt.EncodingSortField(field="rank", op="min"), axis=None)
-    dispute = alt.Chart(alt.NamedData("disputes"))
-    bars = dispute.mark_bar(height=26, color=OKABE_ITO[5]).encode(
-        x=alt.X("dispute:Q", title="Dispute (0 agreed, 1 split)", scale=alt.Scale(domain=[0, 1]),
-                axis=_axis(orient="top", values=[0, 0.5, 1], format=".1f")), y=y2)
-    text = dispute.mark_text(align="left", dx=6, fontSize=LABEL_SIZE).encode(x="dispute:Q", y=y2, text="text:N")
-    return alt.hconcat(matrix, alt.layer(bars, text).properties(width=150, height=alt.Step(56)),
+    rows = alt.Chart(alt.NamedData(side))
+    bars = rows.mark_bar(height=bar_height, color=OKABE_ITO[5]).encode(x=bar_x, y=y2)
+    text = rows.mark_text(align="left", dx=6, fontSize=LABEL_SIZE).encode(x=bar_x.shorthand, y=y2, text="text:N")
+    return alt.hconcat(matrix, alt.layer(bars, text).properties(width=150, height=alt.Step(step)),
                        spacing=20).resolve_scale(y="shared")
+
+
+@lru_cache(maxsize=1)
+def scale_matrix_template() -> alt.HConcatChart:
+    return _matrix_and_bars(
+        column=alt.X("tier_label:N", title=None, sort=alt.EncodingSortField(field="tier_order", op="min"),
+                     axis=_axis(orient="top", labelAngle=0, grid=False, domain=False, ticks=False)),
+        outline="sources", width=360, step=56, side="disputes", bar_height=26,
+        bar_x=alt.X("dispute:Q", title="Dispute (0 agreed, 1 split)", scale=alt.Scale(domain=[0, 1]),
+                    axis=_axis(orient="top", values=[0, 0.5, 1], format=".1f")))
 
 
 def scale_matrix_chart(room: rm.ScaleRoom) -> alt.HConcatChart:
