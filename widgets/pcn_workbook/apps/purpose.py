@@ -83,23 +83,12 @@ class PurposeApp(page.StepWalk, w.VBox):
                                     description="Our purpose", continuous_update=True,
                                     style={"description_width": "150px"},
                                     layout=w.Layout(width="100%", max_width="760px")).add_class("pcn-statement")
-        # 3 readiness: the learner's own practice, every item 1-4
-        level_options = [("Not scored", NOT_SCORED)] + [(f"{n} {pm.LEVELS[n]}", str(n))
-                                                       for n in range(pm.SCORE_MIN, pm.SCORE_MAX + 1)]
-        self.you = {row.item: w.Dropdown(options=level_options, value=NOT_SCORED, description=row.label,
-                                         description_allow_html=False, tooltip=row.description,
-                                         style={"description_width": "170px"},
-                                         layout=w.Layout(width="100%")).add_class(f"pcn-you-{row.item}")
-                    for row in self.items.itertuples()}
+        # 3 readiness and 4 the sort: 27 dropdowns, made the first time a step, the summary or the
+        # workshop panel needs them (``you``, ``sort``), so the first screen's page is lighter
+        self._you: dict[str, w.Dropdown] | None = None
+        self._sort: dict[str, w.Dropdown] | None = None
         self.clear_you = w.Button(description="Clear my scores", layout=w.Layout(width="auto")).add_class("pcn-clear-you")
         self.clear_you.on_click(lambda _: self._clear_scores())
-        # 4 the reasons sort
-        self.sort = {card.reason: w.Dropdown(options=[("Choose", ""), ("Sound", "sound"), ("Unsound", "unsound")],
-                                             value="", description=card.statement, description_allow_html=False,
-                                             style={"description_width": "min(520px, 60%)"},
-                                             layout=w.Layout(width="100%", max_width="760px")
-                                             ).add_class("pcn-sort-card").add_class(f"pcn-sort-{card.reason}")
-                     for card in self.cards}
 
         self.charts: dict[str, w.Widget] = {}  # live charts, made the first time their step is shown
         self.slots = {name: w.VBox().add_class("pcn-chart-slot") for name in ("compass", "readiness")}
@@ -114,9 +103,38 @@ class PurposeApp(page.StepWalk, w.VBox):
                          self.nav, self.share_link]
         self.step.observe(self._show_step, "value")
         self.statement.observe(self._statement_changed, "value")
-        for control in (self.inward, self.outward, *self.you.values(), *self.sort.values()):
+        for control in (self.inward, self.outward):
             control.observe(self._refresh, "value")
         self._show_step()
+
+    @property
+    def you(self) -> dict[str, w.Dropdown]:
+        """The learner's own practice's score on each readiness item (made on first use)."""
+        if self._you is None:
+            level_options = [("Not scored", NOT_SCORED)] + [(f"{n} {pm.LEVELS[n]}", str(n))
+                                                           for n in range(pm.SCORE_MIN, pm.SCORE_MAX + 1)]
+            self._you = {row.item: w.Dropdown(options=level_options, value=NOT_SCORED, description=row.label,
+                                              description_allow_html=False, tooltip=row.description,
+                                              style={"description_width": "170px"},
+                                              layout=w.Layout(width="100%")).add_class(f"pcn-you-{row.item}")
+                         for row in self.items.itertuples()}
+            for control in self._you.values():
+                control.observe(self._refresh, "value")
+        return self._you
+
+    @property
+    def sort(self) -> dict[str, w.Dropdown]:
+        """The learner's verdict on each reason (made on first use)."""
+        if self._sort is None:
+            self._sort = {card.reason: w.Dropdown(options=[("Choose", ""), ("Sound", "sound"), ("Unsound", "unsound")],
+                                                  value="", description=card.statement, description_allow_html=False,
+                                                  style={"description_width": "min(520px, 60%)"},
+                                                  layout=w.Layout(width="100%", max_width="760px")
+                                                  ).add_class("pcn-sort-card").add_class(f"pcn-sort-{card.reason}")
+                          for card in self.cards}
+            for control in self._sort.values():
+                control.observe(self._refresh, "value")
+        return self._sort
 
     # ------------------------------------------------------------ state and navigation
 
