@@ -239,6 +239,24 @@ def _whole(x) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+def _entries(entries: Mapping, known, *, verb: str, noun: str, what: str, unknown: str,
+             value: Callable[[str, object], object]) -> dict:
+    """The named answers of one answer (votes, placements, scores), checked: at most one per known
+    key (``MAX_ENTRIES`` when any key goes), every key a well-formed name and, when ``known`` is
+    given, one of them (``unknown`` is the message, with ``{key}``); each value through
+    ``value(key, raw)``. A clean copy, in the order of ``known`` when it is given."""
+    limit = MAX_ENTRIES if known is None else len(known)
+    if len(entries) > limit:
+        raise RoomPayloadError(f"An answer can {verb} at most {limit} {noun}, not {len(entries)}.")
+    clean = {}
+    for key, raw in entries.items():
+        key = _key(key, what)
+        if known is not None and key not in known:
+            raise RoomPayloadError(unknown.format(key=key))
+        clean[key] = value(key, raw)
+    return clean if known is None else {k: clean[k] for k in known if k in clean}
+
+
 def validate_autonomy(payload, group: gs.Group | None = None, scenarios: Iterable[str] | None = None) -> dict:
     """Check an ``autonomy.votes`` answer: ``{"scenario": str, "votes": {change: "yes"|"no"}}``.
 
@@ -257,20 +275,14 @@ def validate_autonomy(payload, group: gs.Group | None = None, scenarios: Iterabl
     if not votes:
         raise RoomPayloadError("Vote yes or no on at least one change before sending.")
     changes = None if group is None else {c.key: c.label for c in group.changes}
-    limit = MAX_ENTRIES if changes is None else len(changes)
-    if len(votes) > limit:
-        raise RoomPayloadError(f"An answer can hold at most {limit} votes, not {len(votes)}.")
-    clean = {}
-    for key, vote in votes.items():
-        key = _key(key, "The change")
-        if changes is not None and key not in changes:
-            raise RoomPayloadError(f"There is no change called '{key}' in this scenario.")
-        if vote not in VOTE_VALUES:
-            what = changes[key] if changes else key
-            raise RoomPayloadError(f"Vote 'yes' or 'no' on '{what}'.")
-        clean[key] = vote
-    if changes is not None:
-        clean = {k: clean[k] for k in changes if k in clean}
+
+    def vote(key, value):
+        if value not in VOTE_VALUES:
+            raise RoomPayloadError(f"Vote 'yes' or 'no' on '{changes[key] if changes else key}'.")
+        return value
+
+    clean = _entries(votes, changes, verb="hold", noun="votes", what="The change",
+                     unknown="There is no change called '{key}' in this scenario.", value=vote)
     return {"scenario": scenario, "votes": clean}
 
 
@@ -285,21 +297,16 @@ def validate_scale(payload, functions=None, tiers=None) -> dict:
     placement = _mapping(payload.get("placement"), "The placement")
     if not placement:
         raise RoomPayloadError("Place at least one function in a tier before sending.")
-    known_functions, known_tiers = _known(functions, "function"), _known(tiers, "tier")
-    limit = MAX_ENTRIES if known_functions is None else len(known_functions)
-    if len(placement) > limit:
-        raise RoomPayloadError(f"An answer can place at most {limit} functions, not {len(placement)}.")
-    clean = {}
-    for function, tier in placement.items():
-        function = _key(function, "The function")
-        if known_functions is not None and function not in known_functions:
-            raise RoomPayloadError(f"There is no function called '{function}'.")
+    known_tiers = _known(tiers, "tier")
+
+    def tier_of(_function, tier):
         tier = _key(tier, "The tier")
         if known_tiers is not None and tier not in known_tiers:
             raise RoomPayloadError(f"There is no tier called '{tier}': choose one of {', '.join(known_tiers)}.")
-        clean[function] = tier
-    if known_functions is not None:
-        clean = {f: clean[f] for f in known_functions if f in clean}
+        return tier
+
+    clean = _entries(placement, _known(functions, "function"), verb="place", noun="functions", what="The function",
+                     unknown="There is no function called '{key}'.", value=tier_of)
     return {"placement": clean}
 
 
@@ -412,25 +419,20 @@ def validate_purpose_readiness(payload, items=None) -> dict:
     payload = _mapping(payload, "The answer")
     scores = _mapping(payload.get("scores"), "The scores")
     known = _known(items, "item")
-    limit = MAX_ENTRIES if known is None else len(known)
-    if len(scores) > limit:
-        raise RoomPayloadError(f"An answer can score at most {limit} items, not {len(scores)}.")
-    clean = {}
-    for item, score in scores.items():
-        item = _key(item, "The item")
-        if known is not None and item not in known:
-            raise RoomPayloadError(f"There is no readiness item called '{item}'.")
+
+    def score_of(item, score):
         if not _whole(score) or not pu.SCORE_MIN <= score <= pu.SCORE_MAX:
             raise RoomPayloadError(f"Score '{item}' with a whole number from {pu.SCORE_MIN} to {pu.SCORE_MAX}.")
-        clean[item] = score
-    if known is None:
-        if not clean:
-            raise RoomPayloadError("Score at least one item before sending.")
-        return {"scores": clean}
-    missing = [k for k in known if k not in clean]
-    if missing:
-        raise RoomPayloadError(f"Score every item before sending: {len(missing)} of {len(known)} still to score.")
-    return {"scores": {k: clean[k] for k in known}}
+        return score
+
+    clean = _entries(scores, known, verb="score", noun="items", what="The item",
+                     unknown="There is no readiness item called '{key}'.", value=score_of)
+    if known is None and not clean:
+        raise RoomPayloadError("Score at least one item before sending.")
+    if known is not None and len(clean) < len(known):
+        raise RoomPayloadError(f"Score every item before sending: {len(known) - len(clean)} of {len(known)} "
+                               "still to score.")
+    return {"scores": clean}
 
 
 VALIDATORS: dict[str, Callable[..., dict]] = {
@@ -489,7 +491,7 @@ def _tags(kept: Mapping[int, tuple[RoomAnswer, dict]]) -> dict[int, tuple[str, s
     """participant -> (PCN group or "", tag) (U1, U2): the group's letter and the place in it by id."""
     seen: Counter = Counter()
     tags = {}
-    for participant, (answer, _) in sorted(kept.items()):
+    for participant, (answer, _) in kept.items():  # _collect keeps participants in id order
         pcn = answer.role if answer.role in PCN_GROUPS else ""
         seen[pcn] += 1
         tags[participant] = (pcn, f"{pcn[-1] if pcn else '-'}{seen[pcn]}")
@@ -523,7 +525,11 @@ class CompassRoom:
     @property
     def placements(self) -> tuple[pu.Placement, ...]:
         """The views as ``purpose.Placement``s (``who`` is the tag)."""
-        return tuple(pu.Placement(v.tag, float(v.inward), float(v.outward), v.pcn) for v in self.views)
+        return _placements(self.views)
+
+
+def _placements(views: Iterable[PurposeView]) -> tuple[pu.Placement, ...]:
+    return tuple(pu.Placement(v.tag, float(v.inward), float(v.outward), v.pcn) for v in views)
 
 
 def purpose_compass_room(answers: Iterable) -> CompassRoom:
@@ -531,8 +537,7 @@ def purpose_compass_room(answers: Iterable) -> CompassRoom:
     kept, skipped = _collect(answers, lambda a: validate_purpose_compass(a.payload))
     tags = _tags(kept)
     views = tuple(PurposeView(i, *tags[i], payload["inward"], payload["outward"]) for i, (_, payload) in kept.items())
-    placements = tuple(pu.Placement(v.tag, float(v.inward), float(v.outward), v.pcn) for v in views)
-    summary = pu.summarise_room(placements) if views else None
+    summary = pu.summarise_room(_placements(views)) if views else None
     spreads = [s for s in (summary.pcns if summary else ()) if s.furthest is not None]
     focus = min(spreads, key=lambda s: (-s.max_distance, _pcn_order(s.pcn)), default=None)
     return CompassRoom(views, summary, focus, len(kept), sum(skipped.values()), dict(skipped))
@@ -588,12 +593,8 @@ def purpose_readiness_room(items, answers: Iterable) -> ReadinessRoom:
     """The room's readiness self-assessments: spread per item, widest disagreement and the pace of
     the slowest, for the room and each PCN (U1, U2, U5). ``items`` is ``data.readiness_items()``
     (columns item and label) or a sequence of item keys."""
-    if hasattr(items, "columns"):
-        keys = tuple(str(k) for k in items["item"])
-        labels = dict(zip(keys, (str(x) for x in items["label"])))
-    else:
-        keys = tuple(str(k) for k in items)
-        labels = {k: k for k in keys}
+    keys = _known(items, "item")
+    labels = dict(zip(keys, (str(x) for x in items["label"]))) if hasattr(items, "columns") else {k: k for k in keys}
     if not keys:
         raise pu.PurposeError("there are no readiness items to score")
     kept, skipped = _collect(answers, lambda a: validate_purpose_readiness(a.payload, keys))
