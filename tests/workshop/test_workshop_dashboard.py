@@ -98,6 +98,7 @@ def test_chapter_01_answers_reach_the_wall_as_tags_counts_and_approved_lines(tmp
     assert "A1 and A2 furthest apart" in compass["result"]["text"] and compass["result"]["pictures"]
     statements = next(q for q in snap["questions"] if q["key"] == "purpose.statement")
     assert statements["result"]["items"] == [] and "1 waiting for the facilitator" in statements["result"]["text"]
+    assert "waiting" not in statements["result"]["pictures"][0]["alt"]  # the picture's words say what it shows
 
     store.moderate(code, waiting["id"], "approved")
     statements = next(q for q in dashboard.snapshot(store, code, "projector")["questions"]

@@ -185,10 +185,8 @@ def statement_item(check: pu.StatementCheck, labels) -> dict:
 # ---------------------------------------------------------------- purpose: the room's readiness
 
 def _widest_order(room: rm.ReadinessRoom) -> list[str]:
-    if room.summary is None:
-        return list(room.items)
-    first = [s.item for s in room.summary.widest(len(room.items))]
-    return first
+    """The items, widest disagreement first (the file's order while nobody has answered)."""
+    return list(room.items) if room.summary is None else [s.item for s in room.summary.widest(len(room.items))]
 
 
 def purpose_readiness_text(room: rm.ReadinessRoom, every_item: bool = True) -> str:
@@ -203,14 +201,15 @@ def purpose_readiness_text(room: rm.ReadinessRoom, every_item: bool = True) -> s
             f"averaged: {s.pace_of_slowest:.2f}, against a mean of every score of {s.overall_mean:.2f}.")
     pcns = " ".join(f"{pcn} ({len(p.practices)} practices): pace of the slowest {p.pace_of_slowest:.2f}, mean "
                     f"{p.overall_mean:.2f}, widest on {room.labels[p.widest(1)[0].item]}." for pcn, p in room.pcns)
-    lines = []
-    for item in _widest_order(room):
-        split = ", ".join(f"{n} {room.counts[item][n]}" for n in range(pu.SCORE_MIN, pu.SCORE_MAX + 1))
-        spread = s.item(item)
-        lines.append(f"{room.labels[item]}: scores {split}; lowest {spread.min}, mean {spread.mean:.1f}.")
-    if not every_item:
-        return " ".join(x for x in (head, pcns) if x) + _skips(room)
-    return " ".join(x for x in (head, pcns, "Widest first. " + " ".join(lines)) if x) + _skips(room)
+    parts = [head, pcns]
+    if every_item:
+        lines = []
+        for item in _widest_order(room):
+            split = ", ".join(f"{n} {room.counts[item][n]}" for n in range(pu.SCORE_MIN, pu.SCORE_MAX + 1))
+            spread = s.item(item)
+            lines.append(f"{room.labels[item]}: scores {split}; lowest {spread.min}, mean {spread.mean:.1f}.")
+        parts.append("Widest first. " + " ".join(lines))
+    return " ".join(x for x in parts if x) + _skips(room)
 
 
 def purpose_readiness_parts(room: rm.ReadinessRoom) -> dict:
@@ -218,7 +217,8 @@ def purpose_readiness_parts(room: rm.ReadinessRoom) -> dict:
     n = room.answers
     for rank, item in enumerate(_widest_order(room)):
         label = room.labels[item]
-        low = room.summary.item(item).min if room.summary else None
+        spread = room.summary.item(item) if room.summary else None
+        low = spread.min if spread else None
         for score in range(pu.SCORE_MIN, pu.SCORE_MAX + 1):
             count = room.counts[item][score]
             share = count / n if n else 0.0
@@ -226,8 +226,7 @@ def purpose_readiness_parts(room: rm.ReadinessRoom) -> dict:
             cells.append({"label": label, "rank": rank, "score": f"{score} {pu.LEVELS[score]}", "score_order": score,
                           "count": count, "share": share, "lowest": lowest, "dark": share > 0.55,
                           "text": (str(count) if n else "–") + ("\nlowest" if lowest else "")})
-        if room.summary:
-            spread = room.summary.item(item)
+        if spread:
             spans.append({"label": label, "rank": rank, "range": spread.range, "text": f"{spread.min} to {spread.max}"})
     sub = ([f"{_plural(n, 'practice')}. Pace of the slowest {room.summary.pace_of_slowest:.2f}, mean of every score "
             f"{room.summary.overall_mean:.2f}.", "Black border and the word 'lowest': the lowest score given. Widest "

@@ -83,6 +83,11 @@ def pending_item(question: str, payload: dict) -> dict:
     return story_item(payload)
 
 
+def _moderated(rows: list[st.Submission]) -> tuple[list[st.Submission], int]:
+    """A moderated question's approved rows (all the room may see) and how many wait for approval."""
+    return [r for r in rows if r.status == "approved"], sum(r.status == "pending" for r in rows)
+
+
 def _result(store: st.Store, workshop: st.Workshop, question: str, rows: list[st.Submission]) -> dict:
     """The room's result for one question: text, a chart picture with its alternative, items."""
     answers = _answers(rows)
@@ -94,13 +99,12 @@ def _result(store: st.Store, workshop: st.Workshop, question: str, rows: list[st
         charts = [(room_charts.purpose_compass_chart(result, references),
                    room_charts.purpose_compass_text(result, references))]
     elif question == "purpose.statement":
-        shown = [r for r in rows if r.status == "approved"]
-        waiting = sum(r.status == "pending" for r in rows)
+        shown, waiting = _moderated(rows)
         result = room_model.purpose_statements_room(_answers(shown))
         labels = _question_labels()
-        charts = [(room_charts.purpose_statements_chart(result, labels),
-                   room_charts.purpose_statements_text(result, labels)
-                   + f" {waiting} waiting for the facilitator.")]
+        alt_text = room_charts.purpose_statements_text(result, labels)
+        charts = [(room_charts.purpose_statements_chart(result, labels), alt_text)]
+        shown_text = f"{alt_text} {waiting} waiting for the facilitator."  # the queue is not in the picture
         items = [{**room_charts.statement_item(s.check, labels), "text": s.pcn or "No PCN group"}
                  for s in result.statements]
     elif question == "purpose.readiness":
@@ -125,8 +129,7 @@ def _result(store: st.Store, workshop: st.Workshop, question: str, rows: list[st
         charts = [(room_charts.trust_tournament_chart(result), room_charts.trust_tournament_text(result)),
                   (room_charts.trust_evolution_chart(result), room_charts.trust_evolution_text(result))]
     elif question == "stories.draft":
-        shown = [r for r in rows if r.status == "approved"]
-        waiting = sum(r.status == "pending" for r in rows)
+        shown, waiting = _moderated(rows)
         text = f"{len(shown)} stories approved for the room; {waiting} waiting for the facilitator."
         return {"text": text, "pictures": [], "items": [story_item(r.payload) for r in shown]}
     elif question == "stories.vote":
