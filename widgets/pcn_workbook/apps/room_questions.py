@@ -2,8 +2,10 @@
 
 ``attach(app, chapter, code)`` adds the panel when the page's link names a workshop. Each
 chapter's questions read the app's own controls (the purpose compass, statement and readiness
-scores, the scale exercise's dropdowns, the trust game's mistake rate, the story form) or add a few of their own (votes on each change, a habit),
-and are checked by ``models.room``'s validators before anything leaves the kernel.
+scores, the scale exercise's dropdowns, the trust game's mistake rate, the story form) or add a
+few of their own (votes on each change, a habit), and are checked by ``models.room``'s validators
+before anything leaves the kernel. ``CHAPTERS`` says, per chapter, what it asks, who one can be in
+the room and where the panel sits.
 """
 
 from __future__ import annotations
@@ -61,10 +63,10 @@ def _purpose(app):
     readiness = rp.Question("purpose.readiness", lambda: {"scores": app.your_scores()}, restore_readiness,
                             lambda p: room_model.validate_purpose_readiness(p, items), (now["readiness"],),
                             "Send my scores")
-    return (compass, statement, readiness), room_model.PCN_GROUPS, {"show": show}
+    return (compass, statement, readiness), {}
 
 
-def _autonomy(app) -> tuple[tuple[rp.Question, ...], tuple[str, ...], dict]:
+def _autonomy(app) -> tuple[tuple[rp.Question, ...], dict]:
     box = w.VBox()
     votes: dict[str, w.Dropdown] = {}
 
@@ -90,7 +92,7 @@ def _autonomy(app) -> tuple[tuple[rp.Question, ...], tuple[str, ...], dict]:
     rebuild()
     question = rp.Question("autonomy.votes", collect, restore,
                            lambda p: room_model.validate_autonomy(p, app.base_group), (box,), "Send my votes")
-    return (question,), tuple(app.base_group.names), {"rebuild": rebuild}
+    return (question,), {"rebuild": rebuild}
 
 
 def _scale(app):
@@ -105,7 +107,7 @@ def _scale(app):
     question = rp.Question("scale.placement", collect, restore,
                            lambda p: room_model.validate_scale(p, app.functions, app.tiers), (),
                            "Send my placement")
-    return (question,), (), {}
+    return (question,), {}
 
 
 def _trust(app):
@@ -123,7 +125,7 @@ def _trust(app):
     note = w.HTML("<p>Pick the habit you would bring to the network's meetings; the room plays its own "
                   "tournament with the chance of a mistake set on the slider of the noise step.</p>")
     question = rp.Question("trust.habit", collect, restore, room_model.validate_trust, (note, habit), "Send my habit")
-    return (question,), (), {"habit": habit}
+    return (question,), {}
 
 
 def _stories(app, session):
@@ -161,49 +163,46 @@ def _stories(app, session):
                         "Send my draft")
     vote = rp.Question("stories.vote", lambda: {"story": int(choice.value or 0)}, restore_vote, check_vote,
                        (w.HBox([refresh]), choice), "Send my vote")
-    return (draft, vote), (), {"show": show}
+    return (draft, vote), {}
+
+
+# chapter -> (its questions and extras, from the app and the room's session; the roles to choose
+# from, from the app; what a role is called; the app's part the panel goes under, "" for the foot)
+CHAPTERS = {
+    "01_purpose": (lambda app, session: _purpose(app), lambda app: room_model.PCN_GROUPS, "Your PCN group", "nav"),
+    "02_autonomy_paradox": (lambda app, session: _autonomy(app), lambda app: tuple(app.base_group.names),
+                            "The practice you play", ""),
+    "03_scale_choices": (lambda app, session: _scale(app), lambda app: (), "Your role", "feedback"),
+    "04_trust": (lambda app, session: _trust(app), lambda app: (), "Your role", "nav"),
+    "05_springboard_stories": (_stories, lambda app: (), "Your role", ""),
+}
+# a chapter with no room questions (session.Session.open turns its page away first)
+NO_QUESTIONS = (lambda app, session: ((), {}), lambda app: (), "Your role", "")
 
 
 def attach(app, chapter: str, code: str | None) -> rp.RoomPanel | None:
     """Put the workshop panel on the app's page when its link names a workshop."""
     if code is None or not isinstance(app, w.Box) or not hasattr(app, "_problems"):
         return None  # no workshop, or the app could not start (its page says why)
+    build, roles, role_label, anchor_name = CHAPTERS.get(chapter, NO_QUESTIONS)
     extra: dict = {}
 
     def questions(session):
-        nonlocal extra
-        if chapter == "01_purpose":
-            found, _roles, extra = _purpose(app)
-        elif chapter == "02_autonomy_paradox":
-            found, _roles, extra = _autonomy(app)
-        elif chapter == "03_scale_choices":
-            found, _roles, extra = _scale(app)
-        elif chapter == "04_trust":
-            found, _roles, extra = _trust(app)
-        elif chapter == "05_springboard_stories":
-            found, _roles, extra = _stories(app, session)
-        else:
-            found = ()  # a chapter with no room questions (session.Session.open refuses it first)
+        found, more = build(app, session)
+        extra.update(more)
         return found
 
-    if chapter == "01_purpose":
-        roles, role_label = room_model.PCN_GROUPS, "Your PCN group"
-    elif chapter == "02_autonomy_paradox":
-        roles, role_label = tuple(app.base_group.names), "The practice you play"
-    else:
-        roles, role_label = (), "Your role"
-    panel = rp.panel_for(chapter, code, questions, roles, role_label)
+    panel = rp.panel_for(chapter, code, questions, roles(app), role_label)
     if panel is None:
         return None
-    if chapter == "02_autonomy_paradox" and panel.session is not None:
+    if "rebuild" in extra:  # the autonomy paradox: a new scenario has other changes and practices
         def on_scenario(_):
             extra["rebuild"]()
-            panel.set_roles(tuple(app.base_group.names))
+            panel.set_roles(roles(app))
         app.scenario.observe(on_scenario, "value")
     app.room = panel
     kids = list(app.children)
-    anchor = {"03_scale_choices": getattr(app, "feedback", None), "04_trust": getattr(app, "nav", None),
-              "01_purpose": getattr(app, "nav", None)}.get(chapter)
+    anchor = getattr(app, anchor_name, None) if anchor_name else None
     place = kids.index(anchor) + 1 if anchor in kids else len(kids)
     app.children = kids[:place] + [panel] + kids[place:]
     return panel
