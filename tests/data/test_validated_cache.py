@@ -4,7 +4,10 @@ an unusable cache file or folder only costs a fresh check."""
 
 from __future__ import annotations
 
+import json
+import os
 import pickle
+import subprocess
 import sys
 
 import pandas as pd
@@ -129,3 +132,73 @@ def test_tables_still_load_when_the_cache_cannot_be_written(tmp_path, monkeypatc
     finally:
         data._load.cache_clear()
     assert blocker.read_text(encoding="utf-8").startswith("a file")
+
+
+# --- plain rows, read without pandas -------------------------------------------------------------
+
+def _as_plain(frame: pd.DataFrame) -> list[dict]:
+    """A frame's cells as table_rows gives them: missing -> None, numbers as Python numbers."""
+    return [{k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in frame.to_dict("records")]
+
+
+def test_plain_rows_are_the_checked_table_cell_for_cell(empty_cache):
+    for name in (r["name"] for r in data.package()["resources"]):
+        data._rows.cache_clear()
+        rows = data.table_rows(name)
+        assert list(rows) == _as_plain(data.load_table(name)), name
+        assert {type(v) for r in rows for v in r.values()} <= {str, int, float, type(None)}, name
+        data._rows.cache_clear()
+        assert data.table_rows(name) == rows, name  # the same from the kept file
+    data._rows.cache_clear()
+
+
+def test_plain_rows_are_fresh_on_every_call(empty_cache):
+    data._rows.cache_clear()
+    first = data.table_rows("scale_tiers")
+    first[0]["label"] = "changed by a caller"
+    assert data.table_rows("scale_tiers")[0]["label"] != "changed by a caller"
+    data._rows.cache_clear()
+
+
+def test_kept_rows_are_read_without_pandas_numpy_or_pandera(tmp_path):
+    """In a fresh interpreter, as a second kernel would: the first read checks and keeps the table;
+    the second imports none of the three and gives the same rows."""
+    script = (
+        "import json, sys\n"
+        "from pcn_workbook import data\n"
+        "rows = data.table_rows('purpose_references')\n"
+        "print(json.dumps([sorted(m for m in ('pandas', 'numpy', 'pandera') if m in sys.modules), rows]))\n"
+    )
+    env = {**os.environ, data.VALIDATED_ENV: str(tmp_path / "cache")}
+    runs = [json.loads(subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True,
+                                      text=True).stdout) for _ in range(2)]
+    assert runs[0][0] == ["numpy", "pandas", "pandera"]  # nothing kept yet: checked the full way
+    assert runs[1] == [[], runs[0][1]]
+
+
+def test_rows_of_a_changed_file_are_checked_again(tmp_path, monkeypatch, datasets_copy):
+    monkeypatch.setenv(data.VALIDATED_ENV, str(tmp_path / "cache"))
+    data._rows.cache_clear()
+    data._load.cache_clear()
+    assert len(data.table_rows("scale_tiers", datasets_dir=datasets_copy)) == 3
+    edit(datasets_copy, "scale_tiers.csv", set_cell(1, "min_population", "lots"))
+    data._rows.cache_clear()
+    data._load.cache_clear()
+    with pytest.raises(data.DatasetError, match="'lots' is not a whole number"):
+        data.table_rows("scale_tiers", datasets_dir=datasets_copy)
+    data._rows.cache_clear()
+    data._load.cache_clear()
+
+
+@pytest.mark.parametrize("garbage", [b"", pickle.dumps(["not rows"]), pickle.dumps(({"other": 1},))])
+def test_kept_rows_that_cannot_be_used_are_worked_out_again(empty_cache, garbage):
+    data._rows.cache_clear()
+    first = data.table_rows("scale_tiers")
+    (kept,) = empty_cache.glob("*.rows")
+    kept.write_bytes(garbage)
+    data._rows.cache_clear()
+    assert data.table_rows("scale_tiers") == first
+    with kept.open("rb") as f:
+        assert list(pickle.load(f)) == list(first)
+    data._rows.cache_clear()

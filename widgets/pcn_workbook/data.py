@@ -7,7 +7,8 @@ required cells, minimum/maximum, enum, pattern, unique fields, primary and forei
 schema lives in one place, and a facilitator who edits a CSV gets a :class:`DatasetError` that
 names the file, the spreadsheet row (header = row 1), the column and the problem. A table that
 passed its checks is kept on disk, keyed by its content, so later kernels neither check it again
-nor import pandera (see "checked tables, kept on disk" below).
+nor import pandera (see "checked tables, kept on disk" below); :func:`table_rows` gives a checked
+table as plain rows, and reading those from the disk needs neither pandas nor numpy.
 
 Sources: list sizes from NHS Digital, Patients Registered at a GP Practice, January 2021 (Open
 Government Licence v3.0); the Autonomy Paradox changes from Ben Gowland, "Can you solve The
@@ -28,11 +29,11 @@ from functools import lru_cache
 from numbers import Integral, Real
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
-from .models.gainshare import Change, Group, Practice
+from .lazy import lazy_module
 from .runtime import CACHE_ENV, cache_dir
+
+np = lazy_module("numpy", globals(), "np")
+pd = lazy_module("pandas", globals(), "pd")  # not needed for tables read with table_rows
 
 DATASETS_ENV = "PCN_WORKBOOK_DATASETS"
 PACKAGE_FILE = "datapackage.json"
@@ -120,6 +121,43 @@ def _load(name: str, file: Path, directory: Path, _file_stamp, _package_stamp) -
     return frame
 
 
+def table_rows(resource_name: str, path: str | os.PathLike | None = None,
+               datasets_dir: str | os.PathLike | None = None) -> tuple[dict, ...]:
+    """A checked table as plain rows: one dict per row, column -> str, int, float or None (an
+    empty cell), in file order. The same checks as :func:`load_table`; once a table's content has
+    passed them, reading it again needs neither pandas nor numpy (kept on disk beside the frame,
+    under the same key). Each call returns fresh dicts."""
+    directory = locate_datasets(datasets_dir)
+    meta = resource(resource_name, directory)
+    file = Path(path).resolve() if path else directory / meta["path"]
+    rows = _rows(resource_name, file, directory, _stamp(file), _stamp(directory / PACKAGE_FILE))
+    return tuple(dict(row) for row in rows)
+
+
+@lru_cache(maxsize=32)
+def _rows(name: str, file: Path, directory: Path, file_stamp, package_stamp) -> tuple[dict, ...]:
+    columns = [f["name"] for f in resource(name, directory)["schema"]["fields"]]
+    key = _content_key(name, file, directory)
+    kept = _kept(key, ".rows")
+    if isinstance(kept, tuple) and all(isinstance(r, dict) and list(r) == columns for r in kept):
+        return kept
+    frame = _load(name, file, directory, file_stamp, package_stamp)
+    rows = tuple(dict(zip(columns, map(_plain, values))) for values in frame.itertuples(index=False, name=None))
+    _remember(key, rows, ".rows")
+    return rows
+
+
+def _plain(value):
+    """A cell of a checked frame as a plain Python value (missing -> None)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if math.isnan(value) else float(value)
+    return value
+
+
 # ---------------------------------------------------------------- checked tables, kept on disk
 #
 # Checking a table needs pandera, which costs a kernel about 15 MB and a noticeable part of its
@@ -144,12 +182,13 @@ def _cache_folder() -> Path:
 def _code_fingerprint() -> bytes:
     from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        pandera_version = version("pandera")  # read from its metadata: pandera itself stays unloaded
-    except PackageNotFoundError:
-        pandera_version = "absent"
-    return b"\0".join([CACHE_FORMAT.encode(), pd.__version__.encode(), pandera_version.encode(),
-                       Path(__file__).read_bytes()])
+    def installed(package: str) -> bytes:  # read from its metadata: the package itself stays unloaded
+        try:
+            return version(package).encode()
+        except PackageNotFoundError:
+            return b"absent"
+
+    return b"\0".join([CACHE_FORMAT.encode(), installed("pandas"), installed("pandera"), Path(__file__).read_bytes()])
 
 
 def _content_key(name: str, file: Path, directory: Path) -> str | None:
@@ -173,30 +212,35 @@ def _content_key(name: str, file: Path, directory: Path) -> str | None:
     return digest.hexdigest()
 
 
-def _recall(key: str | None, fields: list[dict]) -> pd.DataFrame | None:
-    """The checked table kept under ``key``, or None (never kept, or unreadable: checked afresh)."""
+def _kept(key: str | None, suffix: str):
+    """What is kept under ``key`` (None: never kept, or unreadable, so it is worked out afresh)."""
     if key is None:
         return None
     try:
-        with open(_cache_folder() / f"{key}.pickle", "rb") as kept:
-            frame = pickle.load(kept)
+        with open(_cache_folder() / f"{key}{suffix}", "rb") as kept:
+            return pickle.load(kept)
     except Exception:  # noqa: BLE001 - missing, truncated or foreign: only a cache miss
         return None
-    if not isinstance(frame, pd.DataFrame) or list(frame.columns) != [f["name"] for f in fields]:
+
+
+def _recall(key: str | None, fields: list[dict]) -> pd.DataFrame | None:
+    """The checked table kept under ``key``, or None (never kept, or unreadable: checked afresh)."""
+    frame = _kept(key, ".pickle")
+    if frame is None or not isinstance(frame, pd.DataFrame) or list(frame.columns) != [f["name"] for f in fields]:
         return None
     return frame
 
 
-def _remember(key: str | None, frame: pd.DataFrame) -> None:
+def _remember(key: str | None, kept, suffix: str = ".pickle") -> None:
     """Keep a table that passed its checks (atomically: a reader never sees half a file)."""
     if key is None:
         return
-    target = _cache_folder() / f"{key}.pickle"
+    target = _cache_folder() / f"{key}{suffix}"
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(partial, "wb") as out:
-            pickle.dump(frame, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(kept, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, target)
     except OSError:  # a read-only or missing cache folder only costs speed
         try:
@@ -374,6 +418,8 @@ def autonomy_group(scenario: str, datasets_dir: str | os.PathLike | None = None)
     percentiles, not real practices). Changes: Gowland, "Can you solve The Autonomy Paradox?",
     and the PCC Cheshire report (each change's ``source``). Costs and savings: illustrative.
     """
+    from .models.gainshare import Change, Group, Practice
+
     scenarios = autonomy_scenarios(datasets_dir)
     known = list(scenarios["scenario"])
     if scenario not in known:
