@@ -50,7 +50,9 @@ def checked_datasets(tmp_path, monkeypatch) -> dict[str, str]:
     data._load.cache_clear()
     for item in data.package()["resources"]:
         data.load_table(item["name"])
+        data.table_rows(item["name"])
     data._load.cache_clear()
+    data._rows.cache_clear()
     return {data.VALIDATED_ENV: str(tmp_path / "cache"),
             live_bundle.URL_ENV: "/" + live_bundle.ASSET_PREFIX + live_bundle.bundle_name()}
 
@@ -77,6 +79,25 @@ def test_the_trust_app_needs_neither_numpy_nor_pandas(checked_datasets):
             "print(sorted(m for m in ('numpy', 'pandas') if m in sys.modules))")
     out = _run_in_fresh_python(code, {**FRESH_PAGE, **checked_datasets})
     assert out.split() == ["[]"]
+
+
+# Each app's first screen (its default link and the one the benchmark opens) from checked tables kept
+# on disk: pandas alone costs a cold kernel most of a second (issue 12, cold time to interactive).
+# An app still listed in PANDAS_AT_FIRST reads a table as a pandas frame before its first screen.
+FIRST_SCREENS = [("purpose", ""), ("purpose", "step=compass"), ("autonomy", ""), ("scale", ""),
+                 ("stories", ""), ("stories", "tags=ae_pressure")]
+PANDAS_AT_FIRST = {"purpose", "autonomy", "scale", "stories"}
+
+
+@pytest.mark.parametrize(("app", "query"), FIRST_SCREENS)
+def test_a_first_screen_needs_no_pandas(checked_datasets, app, query):
+    if app in PANDAS_AT_FIRST:
+        pytest.xfail(f"the {app} app still reads a pandas frame for its first screen")
+    code = (f"import sys\nfrom pcn_workbook.apps import {app}\nwidget = {app}.build({query!r})\n"
+            "assert 'pcn-app' in widget._dom_classes\n"
+            "print(sorted(m for m in ('pandas', 'pandera') if m in sys.modules))")
+    out = _run_in_fresh_python(code, {**FRESH_PAGE, **checked_datasets})
+    assert out.split()[-1] == "[]"
 
 
 def test_an_empty_cache_still_checks_with_pandera(tmp_path):
