@@ -69,3 +69,51 @@ def test_the_bundle_name_follows_its_source(monkeypatch, tmp_path):
         assert live_bundle.bundle_name().startswith("livechart-") and live_bundle.bundle_name().endswith(".js")
     finally:
         live_bundle.bundle_name.cache_clear()
+
+
+def _capture(widget) -> list[dict]:
+    """Every message the widget sends its front end from now on (state updates and custom ones)."""
+    sent = []
+    widget._send = lambda msg, buffers=None: sent.append(msg)
+    return sent
+
+
+def test_a_step_sends_only_what_changed_as_a_patch():
+    rows = [{"x": 1, "y": "a"}]
+    chart = _chart(rows).properties(datasets={"rows": rows, "fixed": [{"x": 9}]})
+    widget = live.live_chart(chart, "pcn-test-chart")
+    sent = _capture(widget)
+    live.update_chart(widget, {"datasets": {"rows": [{"x": 2, "y": "b"}], "fixed": [{"x": 9}]},
+                               "description": "d2", "title": {"text": "First", "subtitle": "sub"}})
+    assert sent == [{"method": "custom", "content": {
+        "pcn_live": "patch", "base": 0, "version": 1, "set": {"description": "d2"},
+        "datasets": {"rows": [{"x": 2, "y": "b"}]}}}]  # no whole spec, no unchanged dataset or title
+    assert widget.spec["datasets"] == {"rows": [{"x": 2, "y": "b"}], "fixed": [{"x": 9}]}
+    assert widget.spec["description"] == "d2" and widget._version == 1
+    live.update_chart(widget, {"datasets": {"rows": [{"x": 3, "y": "b"}]}})
+    assert [m["content"]["base"] for m in sent] == [0, 1]
+
+
+def test_a_front_end_that_is_behind_gets_the_whole_state_again():
+    widget = live.live_chart(_chart([{"x": 1, "y": "a"}]), "pcn-test-chart")
+    live.update_chart(widget, {"datasets": {"rows": [{"x": 2, "y": "b"}]}})
+    sent = _capture(widget)
+    widget._from_front_end(widget, {"pcn_live": "version", "version": 1}, [])  # up to date
+    widget._from_front_end(widget, "not a dict", [])
+    widget._from_front_end(widget, {"pcn_live": "something else", "version": 0}, [])
+    assert sent == []
+    widget._from_front_end(widget, {"pcn_live": "version", "version": 0}, [])  # missed the patch
+    assert [m["method"] for m in sent] == ["update"]
+    assert sent[0]["state"]["spec"] == widget.spec and sent[0]["state"]["_version"] == 1
+
+
+def test_a_whole_spec_already_due_is_not_overtaken_by_a_patch():
+    """Inside an app's hold_sync, a spec set outright and then patched goes as one whole spec."""
+    widget = live.live_chart(_chart([{"x": 1, "y": "a"}]), "pcn-test-chart")
+    sent = _capture(widget)
+    with widget.hold_sync():
+        widget.spec = _chart([{"x": 5, "y": "c"}], title="Redrawn").to_dict()
+        live.update_chart(widget, {"datasets": {"rows": [{"x": 6, "y": "c"}]}})
+    assert [m["method"] for m in sent] == ["update"]
+    assert sent[0]["state"]["spec"]["datasets"]["rows"] == [{"x": 6, "y": "c"}]
+    assert sent[0]["state"]["spec"]["title"]["text"] == "Redrawn"

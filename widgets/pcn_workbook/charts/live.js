@@ -3,10 +3,17 @@
 // Bundled once by vl-convert's javascript_bundle (which puts `vegaEmbed` in scope; this
 // file has no imports of its own) and served as one cached module for every chart on a page.
 //
-// The kernel always sends the whole Vega-Lite spec (so a new view starts from the truth). When only
-// the named datasets, the title's text/subtitle or the description differ from what is drawn, the
+// The model holds the whole Vega-Lite spec (so a new view starts from the truth). When only the
+// named datasets, the title's text/subtitle or the description differ from what is drawn, the
 // view is changed in place: a Vega changeset per changed dataset, a signal per title line, the
 // view's description (its container's aria-label) for screen readers. Anything else re-embeds.
+//
+// On a slider step the kernel sends a patch, not the spec: {pcn_live: "patch", base, version,
+// set, datasets} (only the changed datasets and top-level keys). It is applied to the model's spec
+// once per model (in initialize), and the views then see an ordinary change of spec, told which
+// datasets the patch changed so that they need not compare the rest. A patch made for another
+// version than the one held means one was missed (sent while this code was loading): the model
+// asks the kernel for its whole state instead, as it does once when it starts.
 //
 // Text alternatives: the chart sits in a wrapper with role="img" whose aria-label is the spec's
 // description (the chart's figures in words), kept current on every change (Vega's own SVG roles
@@ -29,9 +36,12 @@ function titleParts(title) {
 // What an in-place update cannot change: everything but datasets, title lines and description.
 function shape(spec) {
   const { datasets, description, title, ...rest } = spec ?? {};
-  const t = titleParts(title);
-  return JSON.stringify([rest, Object.keys(datasets ?? {}).sort(),
-    t === null ? null : [t.rest, "subtitle" in t]]);
+  return JSON.stringify([rest, Object.keys(datasets ?? {}).sort(), titleShape(spec)]);
+}
+
+function titleShape(spec) {
+  const t = titleParts(spec?.title);
+  return t === null ? null : JSON.stringify([t.rest, "subtitle" in t]);
 }
 
 // The spec as drawn: the title lines read from signals, so they can change without a re-embed.
@@ -50,6 +60,24 @@ function drawable(spec) {
 }
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+// Specs made by a patch -> what they were made from and what the patch changed.
+const PATCHED = new WeakMap();
+const TEXT_KEYS = ["title", "description"]; // what a view can change without a re-embed (besides datasets)
+
+function applyPatch(model, msg) {
+  const held = model.get("_version") ?? 0;
+  if (msg.base !== held) {
+    if (msg.version > held) model.send({ pcn_live: "version", version: held }); // missed one: resend all
+    return;
+  }
+  const from = model.get("spec") ?? {};
+  const set = msg.set ?? {};
+  const datasets = msg.datasets ?? {};
+  const spec = { ...from, ...set, datasets: { ...(from.datasets ?? {}), ...datasets } };
+  PATCHED.set(spec, { from, datasets: Object.keys(datasets), keys: Object.keys(set) });
+  model.set({ spec, _version: msg.version });
+}
 
 const TABLE_ROWS = 60;
 
@@ -234,17 +262,27 @@ function render({ model, el }) {
     host.dataset.embeds = String(++embeds);
   }
 
+  // The datasets that differ between the drawn spec and this one, or null when the view cannot be
+  // changed in place. A spec patched from the drawn one says itself what changed.
+  function changedDatasets(spec) {
+    const patch = PATCHED.get(spec);
+    if (patch && patch.from === drawn && patch.keys.every((k) => TEXT_KEYS.includes(k))
+        && (!patch.keys.includes("title") || titleShape(spec) === titleShape(drawn))) return patch.datasets;
+    if (shape(spec) !== shape(drawn)) return null;
+    const datasets = spec.datasets ?? {};
+    const before = drawn.datasets ?? {};
+    return Object.keys(datasets).filter((name) => !same(datasets[name], before[name]));
+  }
+
   async function update() {
     const spec = model.get("spec");
     if (closed || spec === drawn) return;
-    if (!view || shape(spec) !== shape(drawn)) return embed();
+    const changed = view ? changedDatasets(spec) : null;
+    if (changed === null) return embed();
     const datasets = spec.datasets ?? {};
-    const before = drawn.datasets ?? {};
     try {
-      for (const name of Object.keys(datasets)) {
-        if (!same(datasets[name], before[name])) {
-          view.change(name, view.changeset().remove(() => true).insert(structuredClone(datasets[name])));
-        }
+      for (const name of changed) {
+        view.change(name, view.changeset().remove(() => true).insert(structuredClone(datasets[name])));
       }
       const t = titleParts(spec.title);
       const was = titleParts(drawn.title);
@@ -272,4 +310,11 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+function initialize({ model }) {
+  model.on("msg:custom", (msg) => {
+    if (msg && msg.pcn_live === "patch") applyPatch(model, msg);
+  });
+  model.send({ pcn_live: "version", version: model.get("_version") ?? 0 }); // any patch missed so far?
+}
+
+export default { initialize, render };

@@ -60,9 +60,11 @@ def build_bundle_elsewhere() -> Path:
 
 
 def loader(url: str) -> str:
-    """A widget's whole JavaScript when the bundle is served: import it (once per page) and render."""
+    """A widget's whole JavaScript when the bundle is served: import it (once per page), then hand
+    the model's set-up and each view to it."""
     return ("let lib;\n"
-            "export default { async render(ctx) {\n"
-            f"  lib ??= import(new URL({json.dumps(url)}, document.baseURI).href);\n"
-            "  return (await lib).default.render(ctx);\n"
-            "} };\n")
+            f"const load = async () => (await (lib ??= import(new URL({json.dumps(url)}, document.baseURI).href))).default;\n"
+            "export default {\n"
+            "  async initialize(ctx) { return (await load()).initialize?.(ctx); },\n"
+            "  async render(ctx) { return (await load()).render(ctx); },\n"
+            "};\n")
