@@ -126,3 +126,51 @@ def test_a_room_link_keeps_the_early_app_and_adds_the_panel(preheated, monkeypat
     made = []
     page.build_app(lambda q: made.append(q) or page.header("x", "y"), "04_trust")
     assert made == [""] and seen == ["ABC123"]
+
+
+def _shown(app) -> dict:
+    """What a learner sees of a guided walk: the step, its words, narrative, share link and charts."""
+    return {"step": app.step.value, "words": app.step_text.value, "narrative": app.narrative.value,
+            "link": app.share_link.value, "message": app.message.value,
+            "body": [type(c).__name__ for c in app.body.children],
+            "charts": {k: c.spec for k, c in app.charts.items() if c in _drawn(app)}}
+
+
+def _drawn(app) -> list:
+    out, todo = [], list(app.body.children)
+    while todo:
+        widget = todo.pop()
+        out.append(widget)
+        todo.extend(getattr(widget, "children", ()))
+    return out
+
+
+@pytest.mark.parametrize(("name", "cls", "query"), [("purpose", "PurposeApp", "step=compass"),
+                                                  ("deciding", "DecidingApp", "step=representation")])
+def test_a_link_that_only_names_a_step_keeps_the_early_app(preheated, monkeypatch, name, cls, query):
+    """Shown at that step, exactly as an app built for the link would be, with nothing closed."""
+    module = importlib.import_module(f"pcn_workbook.apps.{name}")
+    built, init = [], getattr(module, cls).__init__
+    monkeypatch.setattr(getattr(module, cls), "__init__", lambda self, *a, **k: built.append(a) or init(self, *a, **k))
+    preheated(query, path=f"/voila/render/{name}.ipynb")
+    app = module.build()
+    assert len(built) == 1, "the app built while waiting was not kept"
+    assert app.comm is not None and app.step.value == query.split("=")[1]
+    assert not [k for k in reachable(app) if k not in _instances]
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    fresh = module.build(query)
+    kept, asked = _shown(app), _shown(fresh)
+    assert kept.pop("link").endswith(f"?{query}</code>") and asked.pop("link").endswith(f"?{query}</code>")
+    assert kept == asked  # (the fresh app is on no page, so only its link's path differs)
+
+
+@pytest.mark.parametrize("query", ["step=compass&inward=7", "step=nowhere"])
+def test_a_step_link_that_asks_for_more_builds_the_app_it_asks_for(preheated, query):
+    from pcn_workbook.apps import purpose
+
+    preheated(query, path="/voila/render/purpose.ipynb")
+    app = purpose.build()
+    if "inward" in query:
+        assert app.inward.value == 7 and app.step.value == "compass"
+    else:
+        assert "Ignored step" in app.message.value and app.step.value == "hook"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 
 import ipywidgets as w
@@ -24,6 +25,15 @@ STYLE = """<style>
 .pcn-app .jupyter-widget-Collapse-header, .pcn-app .jupyter-widget-Collapse-header > span { color: #1d2329; }
 </style>"""
 MAX_MESSAGES = 6
+
+
+def _step_links() -> dict:
+    """State class -> its link parser, for the guided walks whose links are a step plus settings
+    that are all controls of the app (the trust chapter's links also choose strategies and may
+    name steps that have moved, so it is left out)."""
+    from . import state
+
+    return {state.PurposeState: state.purpose_from_query, state.DecidingState: state.deciding_from_query}
 
 
 def header(title: str, intro_html: str) -> w.HTML:
@@ -75,6 +85,8 @@ def build_app(make, chapter: str, query: str | None = None) -> w.Widget:
     builds the one the link asks for. Participants mostly open the plain join link, and the room
     link differs from it only by its ``workshop`` code, which adds a panel and changes nothing else;
     ``projector=1`` (the projector view, ``layout``) changes only the look, so it is taken off first.
+    A guided walk also keeps it for a link that only names a step (``StepWalk.take_query``): closing
+    a hundred widgets and making a hundred more cost the page 150-350 ms before its HTML was sent.
     """
     from ipywidgets.widgets.widget import _instances
 
@@ -89,7 +101,8 @@ def build_app(make, chapter: str, query: str | None = None) -> w.Widget:
         before = set(_instances)
         ready = make("")
         projector, query = layout.take_flag(request.query_string())
-        if not split_workshop(query)[1]:
+        asked = split_workshop(query)[1]
+        if not asked or (isinstance(ready, StepWalk) and ready.take_query(asked)):
             if hasattr(ready, "_show_share_link"):
                 ready._show_share_link()  # the page's path is known only now
             return finish(ready, query, projector)
@@ -109,6 +122,19 @@ class StepWalk:
     ``_controls(key)`` and ``_refresh()``."""
 
     TEXT = None
+
+    def take_query(self, query: str) -> bool:
+        """Show the step a link asks for, when the link asks for nothing else than this app shows
+        (no other setting, no problem to report): True if it did. Only the chapters whose links
+        are parsed in ``_step_links`` take part; for the others a new app is built."""
+        parse = _step_links().get(type(getattr(self, "state", None)))
+        if parse is None:
+            return False
+        state, problems = parse(query)
+        if problems or replace(state, step=self.step.value) != self.state:
+            return False
+        self.step.value = state.step
+        return True
 
     def _build_walk(self, step: str, button_width: str = "auto") -> None:
         """The step buttons and Back/Next; call once, early in ``__init__``."""
