@@ -38,8 +38,8 @@ def test_ticking_a_problem_shows_matching_stories_with_figures():
     assert [m.story for m in app.found][:2] == ["larwood_bawtry", "haverstock"]
     assert "44%" in app.matches.value and "£440,000" in app.matches.value
     for m in app.found:  # every story shown carries its own source
-        row = app.by_story.loc[m.story]
-        assert escape(row.source_title) in app.matches.value and escape(row.source_author) in app.matches.value
+        row = app.by_story[m.story]
+        assert escape(row["source_title"]) in app.matches.value and escape(row["source_author"]) in app.matches.value
     assert "A&amp;E pressure" in app.topics_chart.spec["description"] or "A&E pressure" in app.topics_chart.spec["description"]
     assert "tags=ae_pressure" in app.share_link.value
 
@@ -143,7 +143,21 @@ def test_the_app_shows_matches_with_the_one_card_renderer_the_book_uses():
     app = build("?tags=ae_pressure,home_visits")
     assert app.found
     assert app.matches.value == "".join(
-        story_card.bank_story_html(app.by_story.loc[m.story], app.figures, m.reasons) for m in app.found)
+        story_card.bank_story_html(app.by_story[m.story], app.figures, m.reasons) for m in app.found)
+
+
+def test_a_card_from_plain_rows_is_the_card_from_the_frames():
+    """The app reads the bank as plain rows (no pandas); the book reads frames: the same cards."""
+    bank, figures = data.story_bank(), data.story_figures()
+    rows, figure_rows = data.story_bank_rows(), data.story_figures_rows()
+    assert len(rows) == len(bank) and figure_rows
+    reasons = ("speaks to A&E pressure", "same scale: PCN")
+    for (_, frame_row), row in zip(bank.iterrows(), rows):
+        assert row["story"] == frame_row.story
+        for given in ((), reasons):
+            assert story_card.bank_story_html(row, figure_rows, given) == story_card.bank_story_html(
+                frame_row, figures, given)
+        assert story_card.bank_story_html(row, None) == story_card.bank_story_html(frame_row, None)
 
 
 def test_every_bank_story_renders_as_a_card_with_its_parts_figures_and_source():

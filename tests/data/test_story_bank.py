@@ -264,3 +264,66 @@ def test_loaders_return_fresh_copies(bank):
     again.loc[0, "title"] = "changed"
     assert data.story_bank().loc[0, "title"] == bank.loc[0, "title"]
     pd.testing.assert_frame_equal(data.story_bank(), bank)
+
+
+# ---------------------------------------------------------------- plain rows (the app's first screen)
+
+def plain(frame: pd.DataFrame) -> list[dict]:
+    """A frame's rows as Python values, <NA> as None."""
+    return [{k: None if v is pd.NA else v.item() if hasattr(v, "item") else v for k, v in row.items()}
+            for row in frame.to_dict("records")]
+
+
+def test_plain_rows_are_the_frames_rows(bank, figures):
+    rows, figure_rows = data.story_bank_rows(), data.story_figures_rows()
+    assert isinstance(rows, tuple) and list(rows) == plain(bank)
+    assert isinstance(figure_rows, tuple) and list(figure_rows) == plain(figures)
+    for row in rows:
+        assert isinstance(row["tags"], tuple) and all(isinstance(t, str) for t in row["tags"])
+        assert all(isinstance(v, (str, int, tuple)) or v is None for v in row.values())
+        assert all(isinstance(row[k], str) for k in ("place", "lead", "presented_by", "scale", "problem"))
+    assert any(row["population"] is None for row in rows) and any(isinstance(r["population"], int) for r in rows)
+    assert all(isinstance(r["value"], float) and isinstance(r["qualifier"], str) for r in figure_rows)
+    rows[0]["title"] = "changed"  # fresh dicts on every call
+    assert data.story_bank_rows()[0]["title"] == bank.loc[0, "title"]
+
+
+@pytest.mark.parametrize("case", sorted(CORRUPTIONS))
+def test_plain_bank_rows_raise_the_frames_error(case, datasets_copy):
+    file, change, expected = CORRUPTIONS[case]
+    edit(datasets_copy, file, change)
+    with pytest.raises(data.DatasetError) as frame_error:
+        data.story_bank(datasets_dir=datasets_copy)
+    with pytest.raises(data.DatasetError) as rows_error:
+        data.story_bank_rows(datasets_dir=datasets_copy)
+    assert str(rows_error.value) == str(frame_error.value)
+    assert_readable(rows_error, expected, file)
+
+
+@pytest.mark.parametrize("case", sorted(FIGURE_CORRUPTIONS))
+def test_plain_figure_rows_raise_the_frames_error(case, datasets_copy):
+    change, expected = FIGURE_CORRUPTIONS[case]
+    edit(datasets_copy, "story_figures.csv", change)
+    with pytest.raises(data.DatasetError) as frame_error:
+        data.story_figures(datasets_dir=datasets_copy)
+    with pytest.raises(data.DatasetError) as rows_error:
+        data.story_figures_rows(datasets_dir=datasets_copy)
+    assert str(rows_error.value) == str(frame_error.value)
+    assert_readable(rows_error, expected, "story_figures.csv")
+
+
+def test_a_bad_tag_is_caught_even_when_the_table_is_read_back_from_disk(datasets_copy, tmp_path, monkeypatch):
+    """The table's own checks pass (so it is kept on disk), but the tags are checked on every read."""
+    monkeypatch.setenv(data.VALIDATED_ENV, str(tmp_path / "cache"))
+    edit(datasets_copy, "story_bank.csv", set_cell(3, "tags", "ae_pressure;a_and_e"))
+    for _ in range(2):  # checked afresh, then read back from the disk
+        with pytest.raises(data.DatasetError, match=r"row 4, column 'tags': unknown tag 'a_and_e'"):
+            data.story_bank_rows(datasets_dir=datasets_copy)
+        data._load.cache_clear()
+        data._rows.cache_clear()
+    assert list((tmp_path / "cache" / "validated").glob("*.rows"))
+
+
+def test_spaces_around_tag_separators_are_accepted_in_plain_rows(datasets_copy):
+    edit(datasets_copy, "story_bank.csv", set_cell(1, "tags", "integration ; care_homes"))
+    assert data.story_bank_rows(datasets_dir=datasets_copy)[0]["tags"] == ("integration", "care_homes")

@@ -245,6 +245,83 @@ def test_bad_requests_are_plain_errors(kwargs, words):
 def test_a_bank_without_the_columns_is_a_plain_error():
     with pytest.raises(st.StoryError, match="lacks the column.*tags"):
         st.match_stories(TOY_BANK.drop(columns="tags"), ["demand"])
+    rows = TOY_BANK.to_dict("records")
+    with pytest.raises(st.StoryError, match="lacks the column.*scale"):
+        st.match_stories([*rows[:2], {k: v for k, v in rows[2].items() if k != "scale"}], ["demand"])
+    for not_a_bank in ("a;b", {"story": "a"}, [("a", "A", "pcn", ())], None):
+        with pytest.raises(st.StoryError, match="lacks the column.*story, title, scale, tags"):
+            st.match_stories(not_a_bank, ["demand"])
+
+
+# ---------------------------------------------------------------- a bank as plain rows (the app's, no pandas)
+
+REQUESTS = [(["ae_pressure", "demand"], "pcn", 4), (["ae_pressure"], None, 3), ([], "locality", 3), ([], None, 3),
+            (["care_homes", "burnout"], "city_region", 1), ("demand", "practice", 2)]
+
+
+@pytest.mark.parametrize(("tags", "scale", "limit"), REQUESTS)
+def test_matching_plain_rows_is_matching_the_frame(tags, scale, limit):
+    assert st.match_stories(TOY_BANK.to_dict("records"), tags, scale, limit) == \
+        st.match_stories(TOY_BANK, tags, scale, limit)
+    assert st.match_stories(tuple(TOY_BANK.to_dict("records")), tags, scale, limit) == \
+        st.match_stories(TOY_BANK, tags, scale, limit)
+    bank, rows = data.story_bank(), data.story_bank_rows()
+    for every in (limit, len(bank)):
+        assert st.match_stories(rows, tags, scale, every) == st.match_stories(bank, tags, scale, every)
+
+
+def test_every_real_request_matches_the_same_from_rows_and_frame():
+    bank, rows = data.story_bank(), data.story_bank_rows()
+    for tag in st.TAGS:
+        for scale in (None, *st.SCALES):
+            assert st.match_stories(rows, [tag], scale, len(rows)) == st.match_stories(bank, [tag], scale, len(bank))
+
+
+def test_bad_requests_fail_the_same_on_plain_rows():
+    with pytest.raises(st.StoryError, match="Unknown topic 'a_and_e'"):
+        st.match_stories(data.story_bank_rows(), ["a_and_e"])
+    with pytest.raises(st.StoryError, match="limit"):
+        st.match_stories([], [], limit=0)
+    assert st.match_stories([], ["demand"], "pcn") == []
+
+
+def test_bank_columns_and_figures_of_read_frames_and_rows_alike():
+    rows = TOY_BANK.to_dict("records")
+    assert st.bank_columns(rows, ("title", "tags")) == st.bank_columns(TOY_BANK, ("title", "tags")) == [
+        ("A", ("ae_pressure", "demand")), ("B", ("ae_pressure",)), ("C", ("demand", "ae_pressure", "burnout")),
+        ("D", ("care_homes",))]
+    figures, figure_rows = data.story_figures(), data.story_figures_rows()
+    for story in ("haverstock", "granta", "nowhere"):
+        framed = [dict(r) for r in st.figures_of(figures, story)]
+        assert st.figures_of(figure_rows, story) == framed
+        assert len(framed) == (figures["story"] == story).sum()
+    assert st.figures_of(None, "haverstock") == st.figures_of((), "haverstock") == []
+    assert st.figures_of(figures.drop(columns="story"), "haverstock") == []
+
+
+@pytest.mark.parametrize("story", ["haverstock", "larwood_bawtry", "granta", "winsford"])
+def test_a_card_from_plain_rows_is_the_card_from_the_frames(story):
+    bank = data.story_bank().set_index("story", drop=False)
+    row = next(r for r in data.story_bank_rows() if r["story"] == story)
+    figures, figure_rows = data.story_figures(), data.story_figures_rows()
+    for draft in (GOOD, st.Draft()):
+        result = st.check(draft)
+        assert st.story_card(draft, result, row, figure_rows) == st.story_card(draft, result, bank.loc[story], figures)
+        assert st.story_card_markdown(draft, result, row, figure_rows) == \
+            st.story_card_markdown(draft, result, bank.loc[story], figures)
+        assert st.story_card_markdown(draft, result, row, None) == \
+            st.story_card_markdown(draft, result, bank.loc[story], None)
+
+
+def test_the_topics_chart_from_plain_rows_is_the_chart_from_the_frame():
+    from pcn_workbook.charts import stories as charts
+
+    bank, rows = data.story_bank(), data.story_bank_rows()
+    for chosen in ((), ("ae_pressure",), ("burnout", "care_homes", "demand")):
+        assert charts.topics_parts(rows, chosen) == charts.topics_parts(bank, chosen)
+        assert charts.topics_chart(rows, chosen).to_dict() == charts.topics_chart(bank, chosen).to_dict()
+    with pytest.raises(st.StoryError, match="lacks the column.*tags"):
+        charts.topics_parts([{"title": "A"}])
 
 
 # ---------------------------------------------------------------- the card

@@ -393,20 +393,28 @@ def autonomy_scenarios(datasets_dir: str | os.PathLike | None = None) -> pd.Data
     return load_table("autonomy_scenarios", datasets_dir=datasets_dir)
 
 
-def _check_complete(practices: pd.DataFrame, changes: pd.DataFrame, savings: pd.DataFrame,
-                    scenarios: list[str], file: str) -> None:
-    """Every practice x change pair of a scenario needs exactly one saving (duplicates fail the key)."""
+def autonomy_scenario_rows(datasets_dir: str | os.PathLike | None = None) -> tuple[dict, ...]:
+    """:func:`autonomy_scenarios` as plain rows (:func:`table_rows`: no pandas once checked); an
+    empty ``source_phrase`` is None."""
+    return table_rows("autonomy_scenarios", datasets_dir=datasets_dir)
+
+
+def _check_complete(practices, changes, savings, scenarios: list[str], file: str) -> None:
+    """Every practice x change pair of a scenario needs exactly one saving (duplicates fail the key).
+    The tables are plain rows (:func:`table_rows`) or frames of the same columns."""
+    practices, changes, savings = (t.to_dict("records") if hasattr(t, "to_dict") else t
+                                   for t in (practices, changes, savings))
     empty = [f"scenario '{s}' has no {what} in {where}" for s in scenarios
              for what, where, table in (("practices", "autonomy_practices.csv", practices),
                                         ("changes", "autonomy_changes.csv", changes))
-             if not (table["scenario"] == s).any()]
+             if not any(r["scenario"] == s for r in table)]
     if empty:
         raise DatasetError("autonomy_scenarios.csv", empty)
-    have = set(savings[["scenario", "change", "practice"]].itertuples(index=False, name=None))
+    have = {(r["scenario"], r["change"], r["practice"]) for r in savings}
     problems = [f"no saving for scenario={s}, change={c}, practice={p}"
                 for s in scenarios
-                for c in changes.loc[changes["scenario"] == s, "change"]
-                for p in practices.loc[practices["scenario"] == s, "practice"] if (s, c, p) not in have]
+                for c in [r["change"] for r in changes if r["scenario"] == s]
+                for p in [r["practice"] for r in practices if r["scenario"] == s] if (s, c, p) not in have]
     if problems:
         raise DatasetError(file, problems)
 
@@ -417,25 +425,24 @@ def autonomy_group(scenario: str, datasets_dir: str | os.PathLike | None = None)
     List sizes: NHS Digital, Patients Registered at a GP Practice, Jan 2021 (national
     percentiles, not real practices). Changes: Gowland, "Can you solve The Autonomy Paradox?",
     and the PCC Cheshire report (each change's ``source``). Costs and savings: illustrative.
+    Read as plain rows (:func:`table_rows`), so a checked table needs no pandas.
     """
     from .models.gainshare import Change, Group, Practice
 
-    scenarios = autonomy_scenarios(datasets_dir)
-    known = list(scenarios["scenario"])
+    known = [r["scenario"] for r in autonomy_scenario_rows(datasets_dir)]
     if scenario not in known:
         raise DatasetError(resource("autonomy_scenarios", datasets_dir)["path"],
                            [f"unknown scenario '{scenario}'; known scenarios: {', '.join(known)}"])
-    practices = load_table("autonomy_practices", datasets_dir=datasets_dir)
-    changes = load_table("autonomy_changes", datasets_dir=datasets_dir)
-    savings = load_table("autonomy_savings", datasets_dir=datasets_dir)
+    practices = table_rows("autonomy_practices", datasets_dir=datasets_dir)
+    changes = table_rows("autonomy_changes", datasets_dir=datasets_dir)
+    savings = table_rows("autonomy_savings", datasets_dir=datasets_dir)
     _check_complete(practices, changes, savings, known, resource("autonomy_savings", datasets_dir)["path"])
-    practices, changes, savings = (t[t["scenario"] == scenario] for t in (practices, changes, savings))
+    practices, changes, savings = ([r for r in t if r["scenario"] == scenario] for t in (practices, changes, savings))
     return Group(
-        practices=tuple(Practice(r.practice, int(r.list_size)) for r in practices.itertuples()),
-        changes=tuple(Change(r.change, r.label, r.description, float(r.annual_cost_gbp),
-                             int(r.min_population), r.source) for r in changes.itertuples()),
-        saving_per_patient={(r.change, r.practice): float(r.saving_gbp_per_patient)
-                            for r in savings.itertuples()},
+        practices=tuple(Practice(r["practice"], int(r["list_size"])) for r in practices),
+        changes=tuple(Change(r["change"], r["label"], r["description"], float(r["annual_cost_gbp"]),
+                             int(r["min_population"]), r["source"]) for r in changes),
+        saving_per_patient={(r["change"], r["practice"]): float(r["saving_gbp_per_patient"]) for r in savings},
     )
 
 
@@ -613,10 +620,34 @@ def _as_text(table: pd.DataFrame, columns) -> pd.DataFrame:
     return table
 
 
-def _story_tags(tags: pd.Series, vocabulary: list[str], file: str) -> pd.Series:
-    """'a;b' cells -> ('a', 'b') tuples; every tag must be in the schema's vocabulary, once per row."""
+def _text_rows(name: str, datasets_dir: str | os.PathLike | None = None, skip=()) -> tuple[dict, ...]:
+    """:func:`table_rows` with empty text cells as "" (what :func:`_as_text` gives the frames),
+    except in the columns ``skip``.
+
+    Each chapter's tables have a frame function (for notebooks, the book and the workshop) and a
+    ``*_rows`` function with the same rows as plain dicts: the apps' screens need no pandas."""
+    text = [f["name"] for f in resource(name, datasets_dir)["schema"]["fields"]
+            if f["type"] == "string" and f["name"] not in skip]
+    rows = table_rows(name, datasets_dir=datasets_dir)
+    for row in rows:
+        for column in text:
+            if row[column] is None:
+                row[column] = ""
+    return rows
+
+
+def _story_bank_fields(meta: dict) -> tuple[list[str], list[str]]:
+    """The story bank's tag vocabulary, and its text columns other than ``tags``."""
+    field = next(f for f in meta["schema"]["fields"] if f["name"] == "tags")
+    text = [f["name"] for f in meta["schema"]["fields"] if f["type"] == "string" and f["name"] != "tags"]
+    return list(field.get("vocabulary", [])), text
+
+
+def _tag_tuples(cells, vocabulary: list[str], file: str) -> list[tuple[str, ...]]:
+    """(index, 'a;b') pairs -> ('a', 'b') tuples; every tag must be in the schema's vocabulary, once
+    per row (one :class:`DatasetError` lists every bad cell, by spreadsheet row)."""
     problems, parsed = [], []
-    for index, cell in tags.items():
+    for index, cell in cells:
         row = tuple(t.strip() for t in str(cell).split(";"))
         for tag in dict.fromkeys(t for t in row if t not in vocabulary):
             problems.append(f"row {_row(index)}, column 'tags': unknown tag '{tag}'; "
@@ -626,7 +657,12 @@ def _story_tags(tags: pd.Series, vocabulary: list[str], file: str) -> pd.Series:
         parsed.append(row)
     if problems:
         raise DatasetError(file, problems)
-    return pd.Series(parsed, index=tags.index, dtype=object)
+    return parsed
+
+
+def _story_tags(tags: pd.Series, vocabulary: list[str], file: str) -> pd.Series:
+    """A frame's tags column as tuples (see :func:`_tag_tuples`)."""
+    return pd.Series(_tag_tuples(tags.items(), vocabulary, file), index=tags.index, dtype=object)
 
 
 def story_bank(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -643,10 +679,22 @@ def story_bank(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """
     meta = resource("story_bank", datasets_dir)
     table = load_table("story_bank", datasets_dir=datasets_dir)
-    field = next(f for f in meta["schema"]["fields"] if f["name"] == "tags")
-    table["tags"] = _story_tags(table["tags"], list(field.get("vocabulary", [])), meta["path"])
-    text = [f["name"] for f in meta["schema"]["fields"] if f["type"] == "string" and f["name"] != "tags"]
+    vocabulary, text = _story_bank_fields(meta)
+    table["tags"] = _story_tags(table["tags"], vocabulary, meta["path"])
     return _as_text(table, text)
+
+
+def story_bank_rows(datasets_dir: str | os.PathLike | None = None) -> tuple[dict, ...]:
+    """:func:`story_bank` as plain rows, one dict per story in file order, read with
+    :func:`table_rows` (so no pandas once the table has passed its checks): the same checks, the
+    same tag tuples (and the same :class:`DatasetError` for an unknown or repeated tag), empty text
+    "", and None where the frame has <NA> (``population``, ``practices``)."""
+    meta = resource("story_bank", datasets_dir)
+    rows = _text_rows("story_bank", datasets_dir, skip=("tags",))
+    vocabulary, _ = _story_bank_fields(meta)
+    for row, tags in zip(rows, _tag_tuples(enumerate(r["tags"] for r in rows), vocabulary, meta["path"])):
+        row["tags"] = tags
+    return rows
 
 
 def story_figures(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -656,6 +704,12 @@ def story_figures(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame
     meta = resource("story_figures", datasets_dir)
     table = load_table("story_figures", datasets_dir=datasets_dir)
     return _as_text(table, [f["name"] for f in meta["schema"]["fields"] if f["type"] == "string"])
+
+
+def story_figures_rows(datasets_dir: str | os.PathLike | None = None) -> tuple[dict, ...]:
+    """:func:`story_figures` as plain rows (one dict per figure, file order; :func:`table_rows`, so no
+    pandas once checked), with the same checks and empty text ""."""
+    return _text_rows("story_figures", datasets_dir)
 
 
 # ---------------------------------------------------------------- the What is a PCN for? chapter
@@ -670,11 +724,21 @@ def purpose_references(datasets_dir: str | os.PathLike | None = None) -> pd.Data
     return _as_text(table, [f["name"] for f in meta["schema"]["fields"] if f["type"] == "string"])
 
 
+def purpose_reference_rows(datasets_dir: str | os.PathLike | None = None) -> tuple[dict, ...]:
+    """:func:`purpose_references` as plain rows (no pandas once checked)."""
+    return _text_rows("purpose_references", datasets_dir)
+
+
 def purpose_questions(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Mike Smith's three questions in order: question (what_for, shared, held_to), order, label,
     question_text, prompt, speaker, source_title, source_author, source_phrase."""
     table = load_table("purpose_questions", datasets_dir=datasets_dir)
     return table.sort_values("order", kind="stable").reset_index(drop=True)
+
+
+def purpose_question_rows(datasets_dir: str | os.PathLike | None = None) -> tuple[dict, ...]:
+    """:func:`purpose_questions` as plain rows, in the same order (no pandas once checked)."""
+    return tuple(sorted(table_rows("purpose_questions", datasets_dir=datasets_dir), key=lambda r: r["order"]))
 
 
 def purpose_reasons(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -686,12 +750,17 @@ def purpose_reasons(datasets_dir: str | os.PathLike | None = None) -> pd.DataFra
     return _as_text(table, [f["name"] for f in meta["schema"]["fields"] if f["type"] == "string"])
 
 
+def purpose_reason_rows(datasets_dir: str | os.PathLike | None = None) -> tuple[dict, ...]:
+    """:func:`purpose_reasons` as plain rows (no pandas once checked)."""
+    return _text_rows("purpose_reasons", datasets_dir)
+
+
 def purpose_reason_cards(datasets_dir: str | os.PathLike | None = None) -> tuple:
     """The reasons as :class:`pcn_workbook.models.purpose.Reason` cards for ``purpose.score_sort``."""
     from .models.purpose import Reason
 
-    return tuple(Reason(r.reason, r.statement, r.verdict, r.why, r.example)
-                 for r in purpose_reasons(datasets_dir).itertuples())
+    return tuple(Reason(r["reason"], r["statement"], r["verdict"], r["why"], r["example"])
+                 for r in purpose_reason_rows(datasets_dir))
 
 
 def readiness_items(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -704,6 +773,11 @@ def readiness_items(datasets_dir: str | os.PathLike | None = None) -> pd.DataFra
     return _as_text(table, [f["name"] for f in meta["schema"]["fields"] if f["type"] == "string"])
 
 
+def readiness_item_rows(datasets_dir: str | os.PathLike | None = None) -> tuple[dict, ...]:
+    """:func:`readiness_items` as plain rows (no pandas once checked)."""
+    return _text_rows("readiness_items", datasets_dir)
+
+
 def readiness_demo(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """ILLUSTRATIVE scores of five imaginary practices on every readiness item (seeded synthetic,
     datasets/build_purpose.py): practice, item, score (1-4), basis; every item is checked to exist
@@ -713,10 +787,9 @@ def readiness_demo(datasets_dir: str | os.PathLike | None = None) -> pd.DataFram
 
 def readiness_demo_scores(datasets_dir: str | os.PathLike | None = None) -> dict[str, dict[str, int]]:
     """The illustrative scores as practice -> item -> score (items in readiness_items.csv order), the
-    form ``purpose.summarise_readiness`` takes."""
-    order = list(readiness_items(datasets_dir)["item"])
-    demo = readiness_demo(datasets_dir)
+    form ``purpose.summarise_readiness`` takes (read as plain rows: no pandas once checked)."""
+    order = [r["item"] for r in readiness_item_rows(datasets_dir)]
     scores: dict[str, dict[str, int]] = {}
-    for row in demo.itertuples():
-        scores.setdefault(row.practice, {})[row.item] = int(row.score)
+    for row in table_rows("readiness_demo", datasets_dir=datasets_dir):
+        scores.setdefault(row["practice"], {})[row["item"]] = int(row["score"])
     return {p: {i: given[i] for i in order if i in given} for p, given in scores.items()}

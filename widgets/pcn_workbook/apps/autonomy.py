@@ -28,14 +28,14 @@ class AutonomyApp(w.VBox):
         super().__init__()
         self.add_class("pcn-app")
         self._problems = list(problems or [])
-        self.scenarios = data.autonomy_scenarios()
+        self.scenarios = data.autonomy_scenario_rows()  # plain rows: the app needs no pandas
         state = state or AutonomyState()
-        if state.scenario not in set(self.scenarios.scenario):
+        if state.scenario not in {s["scenario"] for s in self.scenarios}:
             self._problems.append(f"Unknown scenario '{state.scenario}'; showing the default instead.")
             state = AutonomyState(tolerance=state.tolerance, rule=state.rule)
         self._updating = False
 
-        self.scenario = w.Dropdown(options=list(zip(self.scenarios.label, self.scenarios.scenario)),
+        self.scenario = w.Dropdown(options=[(s["label"], s["scenario"]) for s in self.scenarios],
                                    value=state.scenario, description="Scenario", style={"description_width": "initial"},
                                    layout=w.Layout(width="520px"))
         self.reset = w.Button(description="Reset scenario", tooltip="Back to the scenario's own list sizes and changes")

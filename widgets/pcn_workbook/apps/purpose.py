@@ -64,13 +64,14 @@ class PurposeApp(page.StepWalk, w.VBox):
         self.add_class("pcn-app").add_class("pcn-purpose")
         self._problems = list(problems)
         self._hold = False
-        self.references = data.purpose_references()
-        self.questions = data.purpose_questions()
-        self.reasons = data.purpose_reasons()
+        # every table is read (and so checked) here, as plain rows: no pandas for any step
+        self.references = data.purpose_reference_rows()
+        self.questions = data.purpose_question_rows()
+        self.reasons = data.purpose_reason_rows()
         self.cards = data.purpose_reason_cards()
-        self.items = data.readiness_items()
+        self.items = data.readiness_item_rows()
         self.demo = data.readiness_demo_scores()
-        self.labels = dict(zip(self.items["item"], self.items["label"]))
+        self.labels = {row["item"]: row["label"] for row in self.items}
         self._build_walk(state.step)
         self._build_page_parts()
         self._build_prediction("where the essay ends up")
@@ -113,11 +114,11 @@ class PurposeApp(page.StepWalk, w.VBox):
         if self._you is None:
             level_options = [("Not scored", NOT_SCORED)] + [(f"{n} {pm.LEVELS[n]}", str(n))
                                                            for n in range(pm.SCORE_MIN, pm.SCORE_MAX + 1)]
-            self._you = {row.item: w.Dropdown(options=level_options, value=NOT_SCORED, description=row.label,
-                                              description_allow_html=False, tooltip=row.description,
-                                              style={"description_width": "170px"},
-                                              layout=w.Layout(width="100%")).add_class(f"pcn-you-{row.item}")
-                         for row in self.items.itertuples()}
+            self._you = {row["item"]: w.Dropdown(options=level_options, value=NOT_SCORED, description=row["label"],
+                                                 description_allow_html=False, tooltip=row["description"],
+                                                 style={"description_width": "170px"},
+                                                 layout=w.Layout(width="100%")).add_class(f"pcn-you-{row['item']}")
+                         for row in self.items}
             for control in self._you.values():
                 control.observe(self._refresh, "value")
         return self._you
@@ -160,8 +161,8 @@ class PurposeApp(page.StepWalk, w.VBox):
         return self._pages[key]
 
     def _questions_html(self) -> str:
-        rows = "".join(f"<li><b>{escape(q.label)}</b> {escape(q.question_text)} <i>{escape(q.prompt)}</i></li>"
-                       for q in self.questions.itertuples())
+        rows = "".join(f"<li><b>{escape(q['label'])}</b> {escape(q['question_text'])} <i>{escape(q['prompt'])}</i></li>"
+                       for q in self.questions)
         return f"<p><b>Smith's three questions</b></p><ol class='pcn-questions'>{rows}</ol>"
 
     def _statement_changed(self, change) -> None:
@@ -195,7 +196,7 @@ class PurposeApp(page.StepWalk, w.VBox):
         parts["datasets"]["centre"] = []  # one placement: its "room centre" would sit on top of it
         parts["title"] = {"text": "The purpose compass",
                           "subtitle": "Black shapes: cited reference points. Filled blue circle: your PCN."}
-        refs = "; ".join(f"{r.label} at inward {r.inward:g}, outward {r.outward:g}" for r in self.references.itertuples())
+        refs = "; ".join(f"{r['label']} at inward {r['inward']:g}, outward {r['outward']:g}" for r in self.references)
         parts["description"] = (
             "Scatter chart of purpose, inward (keeping core general practice viable) across and outward (the "
             f"community's health) up, both 0 to 10. Reference points: {refs}. Your PCN at inward {yours.inward:g}, "
@@ -204,8 +205,8 @@ class PurposeApp(page.StepWalk, w.VBox):
 
     def nearest_reference(self) -> tuple[str, float]:
         yours = pm.placement(YOUR_PCN, self.inward.value, self.outward.value)
-        found = [(pm.distance(yours, pm.placement(r.label, float(r.inward), float(r.outward))), r.label)
-                 for r in self.references.itertuples()]
+        found = [(pm.distance(yours, pm.placement(r["label"], float(r["inward"]), float(r["outward"]))), r["label"])
+                 for r in self.references]
         d, label = min(found)
         return label, d
 
@@ -233,7 +234,7 @@ class PurposeApp(page.StepWalk, w.VBox):
             return "<p>Write your statement in the box; the check appears here as you type.</p>"
         result = self.statement_check()
         self.last_statement = result
-        labels = dict(zip(self.questions["question"], self.questions["label"]))
+        labels = {q["question"]: q["label"] for q in self.questions}
         head = f"<p>Your statement: <q>{escape(result.statement)}</q></p>"
         if result.error:
             return head + f"<p><b>{escape(result.error)}</b></p>"
@@ -261,7 +262,7 @@ class PurposeApp(page.StepWalk, w.VBox):
 
     def _render_readiness(self) -> str:
         scores = self.readiness_scores()
-        order = list(self.items["item"])
+        order = [row["item"] for row in self.items]
         summary = pm.summarise_readiness(scores, order)
         self.last_readiness = summary
         self._draw("readiness", charts.readiness_template, charts.readiness_parts(summary, scores, self.labels))
@@ -291,7 +292,7 @@ class PurposeApp(page.StepWalk, w.VBox):
     def _render_reasons(self) -> str:
         result = self.sort_result()
         self.last_sort = result
-        examples = dict(zip(self.reasons["reason"], self.reasons["example"]))
+        examples = {r["reason"]: r["example"] for r in self.reasons}
         items = []
         for f in result.feedback:
             if f.chosen is None:
@@ -319,7 +320,7 @@ class PurposeApp(page.StepWalk, w.VBox):
             parts.append("<p><b>Your statement:</b> not written yet (step 2).</p>")
         yours = self.your_scores()
         if len(yours) == len(self.you):
-            summary = pm.summarise_readiness(self.readiness_scores(), list(self.items["item"]))
+            summary = pm.summarise_readiness(self.readiness_scores(), [row["item"] for row in self.items])
             parts.append(f"<p><b>Readiness:</b> your practice's mean is {summary.practice_means[YOU]:.2f} of 4; with "
                          f"you in the imaginary network, its pace of the slowest is {summary.pace_of_slowest:.2f}.</p>")
         else:

@@ -2,8 +2,9 @@
 your own story in a guided form with a live checklist, and export a printable story card.
 
 Thin by design: matching and the checklist are ``models.stories``, the card's formats
-``story_card``; the draft survives a page reload through ``browser_store`` (the browser tab's own
-storage, nothing on the server). Everything the learner typed is escaped before it is shown.
+``story_card``; the bank and its figures are plain rows (``data.story_bank_rows``), so showing the
+app needs no pandas. The draft survives a page reload through ``browser_store`` (the browser tab's
+own storage, nothing on the server). Everything the learner typed is escaped before it is shown.
 """
 
 from __future__ import annotations
@@ -83,10 +84,11 @@ class StoriesApp(w.VBox):
         self.add_class("pcn-app")
         self._problems = list(problems)
         self._quiet = self._quiet_messages = False
-        self.bank = data.story_bank()
-        self.figures = data.story_figures()
-        self.by_story = self.bank.set_index("story", drop=False)
-        titles = dict(zip(self.bank.story, self.bank.title))
+        # Plain rows (dicts), not frames: a kernel shows this app without importing pandas.
+        self.bank = data.story_bank_rows()
+        self.figures = data.story_figures_rows()
+        self.by_story = {row["story"]: row for row in self.bank}
+        titles = {row["story"]: row["title"] for row in self.bank}
         if state.story and state.story not in titles:
             self._problems.append(f"Unknown story '{state.story[:40]}'; starting from the best match instead.")
 
@@ -218,7 +220,7 @@ class StoriesApp(w.VBox):
 
     def _story_html(self, found: stories.StoryMatch) -> str:
         """A matched story's card: the same renderer as the book's story bank."""
-        return story_card.bank_story_html(self.by_story.loc[found.story], self.figures, found.reasons)
+        return story_card.bank_story_html(self.by_story[found.story], self.figures, found.reasons)
 
     def _refresh_draft(self, change=None) -> None:
         if self._quiet:
@@ -246,7 +248,7 @@ class StoriesApp(w.VBox):
 
     def _inspiring_row(self):
         key = self.inspiration.value or (self.found[0].story if self.found else "")
-        return self.by_story.loc[key] if key else None
+        return self.by_story[key] if key else None
 
     def _export(self, _=None) -> None:
         draft, row = self.draft, self._inspiring_row()

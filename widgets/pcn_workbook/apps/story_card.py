@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import base64
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from ..models.stories import figure_text, figures_of
 
-from ..models.stories import figure_text
+if TYPE_CHECKING:
+    import pandas as pd
 
 Section = tuple[str, str]
 # The bank's columns a card shows, in reading order, with the heading each gets.
@@ -31,12 +33,13 @@ def _cell(row, key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def bank_story_html(row, figures: pd.DataFrame | None = None, reasons: Sequence[str] = ()) -> str:
+def bank_story_html(row, figures: pd.DataFrame | Sequence[Mapping] | None = None, reasons: Sequence[str] = ()) -> str:
     """One story of ``datasets/story_bank.csv`` as a card: title; place, period, lead and who
     told the case in the source (when not the lead); why it matched (when ``reasons`` are given);
     the problem, what changed, what happened and the ending without the change (each only when
     the bank has it); the story's figures from ``story_figures``; and its source line. ``row`` is
-    a bank row (a Series or a dict). The app's matches and the book's story bank both use it."""
+    a bank row (a Series or a dict) and ``figures`` a frame or its rows (dicts). The app's matches
+    and the book's story bank both use it."""
     story = _cell(row, "story")
     where = ", ".join(escape(x) for x in (_cell(row, k) for k in ("place", "country", "period")) if x)
     lead, told = escape(_cell(row, "lead")), escape(_cell(row, "presented_by"))
@@ -45,10 +48,9 @@ def bank_story_html(row, figures: pd.DataFrame | None = None, reasons: Sequence[
                                        f"Why this one: {escape('; '.join(reasons))}." if reasons else "") if part)
     parts = [f"<h4>{escape(_cell(row, 'title'))}</h4>"] + ([f"<p><small>{about}</small></p>"] if about else [])
     parts += [f"<p><b>{label}:</b> {escape(_cell(row, key))}</p>" for label, key in BANK_PARTS if _cell(row, key)]
-    if figures is not None and len(figures) and "story" in figures.columns:
-        own = figures[figures["story"] == story]
-        if len(own):
-            parts.append("<ul>" + "".join(f"<li>{escape(figure_text(r))}</li>" for _, r in own.iterrows()) + "</ul>")
+    own = figures_of(figures, story)
+    if own:
+        parts.append("<ul>" + "".join(f"<li>{escape(figure_text(r))}</li>" for r in own) + "</ul>")
     title, author = escape(_cell(row, "source_title")), escape(_cell(row, "source_author"))
     source = ", ".join(x for x in (f"<i>{title}</i>" if title else "", author) if x) or "not recorded"
     parts.append(f"<p><small>Source: {source}.</small></p>")

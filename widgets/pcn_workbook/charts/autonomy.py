@@ -10,10 +10,12 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import altair as alt
-import pandas as pd
 
+from ..lazy import lazy_module
 from ..models.gainshare import REGIMES, Group, Outcome
 from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO, money
+
+pd = lazy_module("pandas", globals(), "pd")  # the app's live charts take plain rows; static charts use frames
 
 REGIME_LABELS = {r.key: r.label for r in REGIMES}
 REGIME_COLOURS = alt.Scale(domain=[r.label for r in REGIMES], range=list(OKABE_ITO[: len(REGIMES)]))
@@ -22,7 +24,11 @@ REGIME_SHAPES = alt.Scale(domain=[r.label for r in REGIMES], range=["circle", "s
 
 def regime_table(outcomes: Sequence[Outcome], group: Group, tolerance: float) -> pd.DataFrame:
     """One row per regime: label, benefit (GBP/yr), autonomy (0-1), losers, leavers."""
-    rows = [
+    return pd.DataFrame(_regime_rows(outcomes, group, tolerance))
+
+
+def _regime_rows(outcomes: Sequence[Outcome], group: Group, tolerance: float) -> list[dict]:
+    return [
         dict(
             order=i,
             regime=REGIME_LABELS[o.regime],
@@ -33,15 +39,14 @@ def regime_table(outcomes: Sequence[Outcome], group: Group, tolerance: float) ->
         )
         for i, o in enumerate(outcomes)
     ]
-    return pd.DataFrame(rows)
 
 
 def paradox_parts(outcomes: Sequence[Outcome], group: Group, tolerance: float, ceiling: float) -> dict:
     """What changes between updates of the paradox chart: its data and its text alternative."""
-    table = regime_table(outcomes, group, tolerance)
-    summary = "; ".join(f"{r.regime}: {money(r.benefit)} a year, autonomy {r.autonomy:.0%}" for r in table.itertuples())
+    rows = _as_columns(_regime_rows(outcomes, group, tolerance))
+    summary = "; ".join(f"{r['regime']}: {money(r['benefit'])} a year, autonomy {r['autonomy']:.0%}" for r in rows)
     return {
-        "datasets": {"regimes": _records(table),
+        "datasets": {"regimes": rows,
                      "ceiling": [{"y": float(ceiling), "text": f"Most the group could gain: {money(ceiling)}"}]},
         "description": f"Scatter of group benefit against autonomy for five decision regimes. {summary}.",
     }
@@ -81,6 +86,11 @@ def paradox_chart(outcomes: Sequence[Outcome], group: Group, tolerance: float, c
 
 
 def practice_table(outcome: Outcome, group: Group, tolerance: float) -> pd.DataFrame:
+    """One row per practice: practice, list_size, net, alone (GBP/yr), status, text, label, label_at."""
+    return pd.DataFrame(_practice_rows(outcome, group, tolerance))
+
+
+def _practice_rows(outcome: Outcome, group: Group, tolerance: float) -> list[dict]:
     leavers = set(outcome.would_leave(group, tolerance))
     rows = []
     for p in group.practices:
@@ -89,16 +99,16 @@ def practice_table(outcome: Outcome, group: Group, tolerance: float) -> pd.DataF
         label = money(net) + ("  (would leave)" if status == "would leave" else "")
         rows.append(dict(practice=p.name, list_size=p.list_size, net=net, alone=outcome.alone[p.name],
                          status=status, text=money(net), label=label, label_at=max(net, 0.0)))
-    return pd.DataFrame(rows)
+    return rows
 
 
 def practice_parts(outcome: Outcome, group: Group, tolerance: float) -> dict:
     """What changes between updates of the per-practice chart: data, title, text alternative."""
-    table = practice_table(outcome, group, tolerance)
-    summary = "; ".join(f"{r.practice}: {r.text} ({r.status})" for r in table.itertuples())
+    rows = _as_columns(_practice_rows(outcome, group, tolerance))
+    summary = "; ".join(f"{r['practice']}: {r['text']} ({r['status']})" for r in rows)
     name = REGIME_LABELS[outcome.regime]
     return {
-        "datasets": {"practices": _records(table), "zero": [{"x": 0.0}]},
+        "datasets": {"practices": rows, "zero": [{"x": 0.0}]},
         "title": {"text": name, "subtitle": "Bars: net gain or loss. Black tick: what the practice would make alone."},
         "description": f"Bar chart of each practice's net position under '{name}'. {summary}.",
     }
@@ -131,6 +141,19 @@ def practice_chart(outcome: Outcome, group: Group, tolerance: float) -> alt.Laye
 def _records(table: pd.DataFrame) -> list[dict]:
     """Rows as plain Python values (widget state must be JSON, not numpy)."""
     return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()} for row in table.to_dict("records")]
+
+
+def _as_columns(rows: list[dict]) -> list[dict]:
+    """Rows as ``_records(pd.DataFrame(rows))`` gives them, without pandas: plain Python values, and
+    a column of numbers that holds any float all floats (as a frame's float64 column)."""
+    rows = [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()} for row in rows]
+    for column in rows[0] if rows else ():
+        values = [row[column] for row in rows]
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+        if numbers and any(isinstance(v, float) for v in values):
+            for row in rows:
+                row[column] = float(row[column])
+    return rows
 
 
 def change_positions_chart(rows: Sequence[dict], labels: dict[str, str]) -> alt.Chart:

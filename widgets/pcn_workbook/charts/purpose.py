@@ -15,10 +15,12 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import altair as alt
-import pandas as pd
 
+from ..lazy import lazy_module
 from ..models import purpose as pm
 from .theme import LOSS, NEUTRAL, OKABE_ITO
+
+pd = lazy_module("pandas", globals(), "pd")  # for annotations: a frame passed in is read without importing it
 
 REFERENCE_SHAPES = ["square", "triangle-up", "diamond", "cross", "triangle-down", "wedge"]
 CORNERS = [  # the middle of each quadrant's outer edge (the compass's MIDPOINT splits the axes)
@@ -38,14 +40,20 @@ def _fmt(x: float) -> str:
 
 # --- compass -------------------------------------------------------------------------------------
 
-def compass_parts(references: pd.DataFrame, placements: Iterable[pm.Placement] = (), pcn: str | None = None) -> dict:
+def _rows(table) -> list[dict]:
+    """A frame's rows, or plain rows (``data.purpose_reference_rows``), as dicts."""
+    return table.to_dict("records") if hasattr(table, "to_dict") else [dict(r) for r in table]
+
+
+def compass_parts(references: pd.DataFrame | Iterable[Mapping], placements: Iterable[pm.Placement] = (), pcn: str | None = None) -> dict:
     """What changes between updates of the compass: the reference points, the room's placements
     (those of ``pcn`` marked and named), the room's centre, the furthest pair of ``pcn`` and the
-    text alternative. ``references`` is :func:`pcn_workbook.data.purpose_references`."""
+    text alternative. ``references`` is :func:`pcn_workbook.data.purpose_references` or its rows
+    (:func:`pcn_workbook.data.purpose_reference_rows`)."""
     placements = tuple(placements)
-    refs = [{"label": r.label, "inward": float(r.inward), "outward": float(r.outward),
-             "basis": "example given by the source" if r.role == "source_example" else "placed by the workbook"}
-            for r in references.itertuples()]
+    refs = [{"label": r["label"], "inward": float(r["inward"]), "outward": float(r["outward"]),
+             "basis": "example given by the source" if r["role"] == "source_example" else "placed by the workbook"}
+            for r in _rows(references)]
     points = [{"who": p.who, "pcn": p.pcn, "inward": p.inward, "outward": p.outward,
                "focus": bool(pcn) and p.pcn == pcn} for p in placements]
     ref_text = "; ".join(f"{r['label']} at inward {_fmt(r['inward'])}, outward {_fmt(r['outward'])}" for r in refs)
@@ -85,10 +93,10 @@ def compass_template() -> alt.LayerChart:
     scale = alt.Scale(domain=[0, 10], nice=False)
     x = alt.X("inward:Q", title="Inward: keeping core general practice viable", scale=scale)
     y = alt.Y("outward:Q", title="Outward: the community's health", scale=scale)
-    mid = pd.DataFrame({"v": [pm.MIDPOINT]})
+    mid = alt.InlineData(values=[{"v": pm.MIDPOINT}])  # moved to a named dataset, as a frame was
     vline = alt.Chart(mid).mark_rule(color="#bbbbbb", strokeDash=[4, 4]).encode(x=alt.X("v:Q", scale=scale))
     hline = alt.Chart(mid).mark_rule(color="#bbbbbb", strokeDash=[4, 4]).encode(y=alt.Y("v:Q", scale=scale))
-    corners = alt.Chart(pd.DataFrame(CORNERS)).mark_text(color="#555555", fontSize=14, fontStyle="italic").encode(
+    corners = alt.Chart(alt.InlineData(values=[dict(c) for c in CORNERS])).mark_text(color="#555555", fontSize=14, fontStyle="italic").encode(
         x=x, y=y, text="text:N")
     others = alt.Chart(alt.NamedData("placements")).transform_filter("!datum.focus").mark_point(
         shape="circle", filled=False, size=110, strokeWidth=2, color=OTHER, aria=False).encode(
@@ -117,7 +125,7 @@ def compass_template() -> alt.LayerChart:
         width=460, height=460)
 
 
-def compass_chart(references: pd.DataFrame, placements: Iterable[pm.Placement] = (), pcn: str | None = None) -> alt.LayerChart:
+def compass_chart(references: pd.DataFrame | Iterable[Mapping], placements: Iterable[pm.Placement] = (), pcn: str | None = None) -> alt.LayerChart:
     """The compass with the references, the room's placements and ``pcn``'s members named."""
     return compass_template().properties(**compass_parts(references, placements, pcn))
 

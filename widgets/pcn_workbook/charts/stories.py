@@ -2,29 +2,33 @@
 
 A grid of stories against the problems they speak to. The live version follows the pattern of
 ``charts.autonomy``: a fixed template plus ``topics_parts`` (named data and description), so ticking
-a problem only sends the cells' new status.
+a problem only sends the cells' new status. A bank is a frame (``data.story_bank()``) or its plain
+rows (``data.story_bank_rows()``, which the app's first screen reads without pandas).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import altair as alt
-import pandas as pd
 
-from ..models.stories import TAGS
+from ..models.stories import TAGS, bank_columns
 from .theme import GAIN
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STATUS = {"chosen": "Speaks to a problem you chose", "other": "Speaks to this problem"}
 
 
-def topics_parts(bank: pd.DataFrame, chosen: Iterable[str] = ()) -> dict:
+def topics_parts(bank: pd.DataFrame | Sequence[Mapping], chosen: Iterable[str] = ()) -> dict:
     chosen = set(chosen)
     cells, order = [], {t: i for i, t in enumerate(TAGS)}
-    for i, row in enumerate(bank.itertuples()):
-        for tag in row.tags:
-            cells.append({"story": row.title, "order": i, "topic": TAGS[tag], "topic_order": order[tag],
+    for i, (title, tags) in enumerate(bank_columns(bank, ("title", "tags"))):
+        for tag in tags:
+            cells.append({"story": title, "order": i, "topic": TAGS[tag], "topic_order": order[tag],
                           "status": STATUS["chosen" if tag in chosen else "other"]})
     hits = sorted({c["story"] for c in cells if c["status"] == STATUS["chosen"]})
     picked = ", ".join(TAGS[t] for t in TAGS if t in chosen)
@@ -50,6 +54,6 @@ def topics_template() -> alt.Chart:
         "The story bank at a glance", subtitle="Which problems each cited story speaks to", color="#000"))
 
 
-def topics_chart(bank: pd.DataFrame, chosen: Iterable[str] = ()) -> alt.Chart:
+def topics_chart(bank: pd.DataFrame | Sequence[Mapping], chosen: Iterable[str] = ()) -> alt.Chart:
     """Stories against problems; the problems a group chose are highlighted (colour and shape)."""
     return topics_template().properties(**topics_parts(bank, chosen))

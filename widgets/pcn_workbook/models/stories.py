@@ -34,10 +34,12 @@ Assumptions (ours, numbered so the chapter can point at them):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # only named in annotations: a bank or its figures come as frames or as plain rows
+    import pandas as pd
 
 MAX_FIELD_CHARS = 1_500  # per form field: a long paragraph; anything longer is cut, never an error
 MIN_STORY_WORDS = 60
@@ -201,6 +203,7 @@ def _opening(when: str, where: str) -> str:
     when, where = when.strip(), where.strip()
     if not (_has_words(when) and _has_words(where)):
         return when if _has_words(when) else where if _has_words(where) else ""
+    where = where.lstrip(".,;: ")  # the comma below starts the place: no "2016, , in Leeds"
     first = where.split(maxsplit=1)[0]
     if first in OPENING_PREPOSITIONS:
         where = first.lower() + where[len(first):]
@@ -446,31 +449,59 @@ def _scale_points(mine: str | None, theirs) -> tuple[float, str | None]:
     return 0.0, None
 
 
-def match_stories(bank: pd.DataFrame, tags: Iterable[str], scale: str | None = None,
+def bank_columns(bank: pd.DataFrame | Sequence[Mapping], columns: Sequence[str]) -> list[tuple]:
+    """The values of ``columns`` for each story of ``bank``, as tuples in bank order. ``bank`` is a
+    frame (``data.story_bank()``) or its rows as mappings (``data.story_bank_rows()``, which needs no
+    pandas); a bank that lacks one of the columns is a :class:`StoryError`."""
+    if hasattr(bank, "columns"):
+        missing = [c for c in columns if c not in bank.columns]
+    elif isinstance(bank, Sequence) and not isinstance(bank, str) and all(isinstance(r, Mapping) for r in bank):
+        missing = [c for c in columns if any(c not in row for row in bank)]
+    else:
+        missing = list(columns)
+    if missing:
+        raise StoryError(f"The story bank lacks the column(s) {', '.join(missing)}; load it with "
+                         "pcn_workbook.data.story_bank().")
+    if hasattr(bank, "columns"):
+        return list(bank[list(columns)].itertuples(index=False, name=None))
+    return [tuple(row[c] for c in columns) for row in bank]
+
+
+def figures_of(figures: pd.DataFrame | Sequence[Mapping] | None, story) -> list:
+    """The rows of ``figures`` (``data.story_figures()``, or its rows as mappings from
+    ``data.story_figures_rows()``) that belong to ``story``, in order; none when ``figures`` is
+    None, empty or has no story column."""
+    if figures is None or not len(figures):
+        return []
+    if hasattr(figures, "columns"):
+        if "story" not in figures.columns:
+            return []
+        return [row for _, row in figures[figures["story"] == story].iterrows()]
+    return [row for row in figures if isinstance(row, Mapping) and "story" in row and row["story"] == story]
+
+
+def match_stories(bank: pd.DataFrame | Sequence[Mapping], tags: Iterable[str], scale: str | None = None,
                   limit: int = 3) -> list[StoryMatch]:
     """The bank stories closest to a learner's topics and scale, best first (assumption 3).
 
     score = 2 x shared topics + (1 if the same scale, 0.5 if one step away on SCALES, else 0).
     Stories scoring 0 are left out; ties keep the bank's order; at most ``limit`` are returned.
+    ``bank`` is a frame or its rows as mappings (see ``bank_columns``).
     """
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise StoryError(f"limit must be a whole number of stories, 1 or more (got {limit!r}).")
     chosen = _chosen_tags(tags)
     if scale is not None and scale not in SCALES:
         raise StoryError(f"Unknown scale {scale!r}. Known scales, smallest first: {', '.join(SCALES)}.")
-    needed = ["story", "title", "scale", "tags"]
-    missing = [c for c in needed if c not in getattr(bank, "columns", [])]
-    if missing:
-        raise StoryError(f"The story bank lacks the column(s) {', '.join(missing)}; load it with "
-                         "pcn_workbook.data.story_bank().")
     matches = []
-    for position, row in enumerate(bank[needed].itertuples(index=False)):
-        shared = [t for t in chosen if t in _bank_tags(row.tags)]
-        points, scale_reason = _scale_points(scale, row.scale)
+    for position, (story, title, their_scale, their_tags) in enumerate(
+            bank_columns(bank, ("story", "title", "scale", "tags"))):
+        shared = [t for t in chosen if t in _bank_tags(their_tags)]
+        points, scale_reason = _scale_points(scale, their_scale)
         score = TAG_POINTS * len(shared) + points
         if score > 0:
             reasons = tuple(f"speaks to {TAGS[t]}" for t in shared) + ((scale_reason,) if scale_reason else ())
-            matches.append((-score, position, StoryMatch(str(row.story), str(row.title), score, reasons)))
+            matches.append((-score, position, StoryMatch(str(story), str(title), score, reasons)))
     return [m for _, _, m in sorted(matches, key=lambda x: x[:2])[:limit]]
 
 
@@ -540,10 +571,11 @@ class StoryCard:
         return out
 
 
-def story_card(draft: Draft, checklist: Checklist, inspired_by: pd.Series | None = None,
-               figures: pd.DataFrame | None = None) -> StoryCard:
+def story_card(draft: Draft, checklist: Checklist, inspired_by: pd.Series | Mapping | None = None,
+               figures: pd.DataFrame | Sequence[Mapping] | None = None) -> StoryCard:
     """The card for a draft: the change, the story, the checklist and, when a bank story inspired
-    it, that story's outcome figures and its source line (title and author)."""
+    it, that story's outcome figures and its source line (title and author). ``inspired_by`` is a
+    bank row (a Series or a dict) and ``figures`` the figures as a frame or as rows."""
     d = _clean(draft if isinstance(draft, Draft) else Draft())
     card = dict(change=_flat(d.change), story=_flat(d.text()), checks=checklist.checks, score=checklist.score,
                 total=checklist.total, summary=_flat(checklist.summary()))
@@ -553,19 +585,18 @@ def story_card(draft: Draft, checklist: Checklist, inspired_by: pd.Series | None
         lines = tuple(f"{label}: {_flat(inspired_by.get(key, ''))}" for key, label in
                       (("what_changed", "What changed"), ("outcome", "Outcome")) if _flat(inspired_by.get(key, "")))
         sources = [(_flat(inspired_by.get("source_title", "")), _flat(inspired_by.get("source_author", "")))]
-        shown: tuple[str, ...] = ()
-        if figures is not None and len(figures) and "story" in figures.columns:
-            own = figures[figures["story"] == story]
-            shown = tuple(_flat(figure_text(r)) for _, r in own.iterrows())
-            sources += [(_flat(t), "") for t in own.get("source_title", []) if _flat(t) != sources[0][0]]
+        own = figures_of(figures, story)
+        shown = tuple(_flat(figure_text(r)) for r in own)
+        sources += [(_flat(r["source_title"]), "") for r in own
+                    if "source_title" in r and _flat(r["source_title"]) != sources[0][0]]
         card.update(inspired_title=_flat(inspired_by.get("title", "")), inspired_place=place, inspired_lines=lines,
                     figures=shown, sources=tuple(f"Source: \u201c{t}\u201d" + (f", {a}" if a else "") + "."
                                                  for t, a in dict.fromkeys(sources)))
     return StoryCard(**card)
 
 
-def story_card_markdown(draft: Draft, checklist: Checklist, inspired_by: pd.Series | None = None,
-                        figures: pd.DataFrame | None = None) -> str:
+def story_card_markdown(draft: Draft, checklist: Checklist, inspired_by: pd.Series | Mapping | None = None,
+                        figures: pd.DataFrame | Sequence[Mapping] | None = None) -> str:
     """The card as printable Markdown (see ``story_card``)."""
     card = story_card(draft, checklist, inspired_by, figures)
     lines = ["# My springboard story", ""]
