@@ -84,16 +84,12 @@ def test_the_trust_app_needs_neither_numpy_nor_pandas(checked_datasets):
 
 # Each app's first screen (its default link and the one the benchmark opens) from checked tables kept
 # on disk: pandas alone costs a cold kernel most of a second (issue 12, cold time to interactive).
-# An app still listed in PANDAS_AT_FIRST reads a table as a pandas frame before its first screen.
-FIRST_SCREENS = [("purpose", ""), ("purpose", "step=compass"), ("autonomy", ""), ("scale", ""),
+FIRST_SCREENS = [("purpose", ""), ("purpose", "step=compass"), ("autonomy", ""), ("scale", ""), ("scale", "area=27D"),
                  ("stories", ""), ("stories", "tags=ae_pressure")]
-PANDAS_AT_FIRST = {"scale"}
 
 
 @pytest.mark.parametrize(("app", "query"), FIRST_SCREENS)
 def test_a_first_screen_needs_no_pandas(checked_datasets, app, query):
-    if app in PANDAS_AT_FIRST:
-        pytest.xfail(f"the {app} app still reads a pandas frame for its first screen")
     code = (f"import sys\nfrom pcn_workbook.apps import {app}\nwidget = {app}.build({query!r})\n"
             "assert 'pcn-app' in widget._dom_classes\n"
             "print(sorted(m for m in ('pandas', 'pandera') if m in sys.modules))")

@@ -132,3 +132,44 @@ def test_evidence_notes_are_shown_under_the_expenses_chart(app):
     below = kids[kids.index(app.evidence) + 1].value
     for row in data.scale_evidence_notes().itertuples():
         assert html.escape(row.finding) in below and html.escape(row.source) in below
+
+
+def test_the_screen_and_its_controls_need_no_pandas(tmp_path, monkeypatch):
+    """The first screen, slider moves, another area and the matching exercise work from plain rows
+    (issue 12, cold time to interactive); the frames are still there when asked for."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from pcn_workbook.charts import live_bundle
+
+    monkeypatch.setenv(data.VALIDATED_ENV, str(tmp_path / "cache"))
+    data._load.cache_clear()
+    data._rows.cache_clear()
+    for name in (data.NHS_LISTS, "scale_tiers", "scale_functions", "economies_of_scale", "scale_evidence_notes"):
+        data.table_rows(name)
+    data._load.cache_clear()
+    data._rows.cache_clear()
+    code = """
+import sys
+from pcn_workbook.apps import scale
+app = scale.build("area=27D")
+app.band.value = (60_000, 90_000)
+app.hospital.value = 600_000
+app.voice_weight.value = 0.2
+app.area.value = next(v for _, v in app.area.options if v != "27D")
+for box in app.matches.values():
+    box.value = box.options[1][1]
+app.check.click()
+assert "placed as the sources suggest" in app.feedback.value
+print("pandas" in sys.modules)
+assert list(app.areas.ccg) == [r["ccg"] for r in app.area_rows]
+print("pandas" in sys.modules)
+"""
+    env = {**os.environ, data.VALIDATED_ENV: str(tmp_path / "cache"), "QUERY_STRING": "",
+           live_bundle.URL_ENV: "/" + live_bundle.ASSET_PREFIX + live_bundle.bundle_name()}
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2] / "notebooks",
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split()[-2:] == ["False", "True"]

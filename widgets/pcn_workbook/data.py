@@ -452,6 +452,10 @@ NHS_LISTS = "nhs_practice_lists_2021_01"
 # A UK postcode: outward code (area letters, district digit, optional letter or digit), then the
 # inward code (sector digit and two letters). The space is optional on input.
 _POSTCODE = re.compile(r"^(?P<outward>[A-Z]{1,2}[0-9][A-Z0-9]?) ?(?P<inward>[0-9][A-Z]{2})$")
+_SPACES = re.compile(r"\s+")
+# The columns of nhs_practices()'s table and of its summary's ``excluded``, in order.
+PRACTICE_COLUMNS = ("code", "ccg", "postcode", "district", "sector", "list_size")
+EXCLUDED_COLUMNS = ("code", "ccg", "postcode", "list_size", "reason")
 
 
 def _half_up(value: float) -> float:
@@ -467,14 +471,15 @@ class NhsSummary:
     exclusion (January 2021: 6,658 practices, 60,606,345 patients, mean 9,103, median 7,931).
     ``mean`` and ``median`` are whole patients rounded half up (the exact median is 7,930.5, the
     average of the two middle practices). ``excluded`` lists every dropped practice once
-    (code, ccg, postcode, list_size, reason); ``kept`` and ``kept_patients`` are what is left.
+    (code, ccg, postcode, list_size, reason): a frame from :func:`nhs_practices`, a tuple of
+    plain dicts from :func:`nhs_practice_rows`; ``kept`` and ``kept_patients`` are what is left.
     """
 
     practices: int
     patients: int
     mean: float
     median: float
-    excluded: pd.DataFrame
+    excluded: pd.DataFrame | tuple[dict, ...]
     kept: int
     kept_patients: int
 
@@ -484,14 +489,18 @@ class NhsSummary:
                f"with {self.patients:,} registered patients.",
                f"The average list is {self.mean:,.0f} patients; half of all practices have fewer than "
                f"{self.median:,.0f}."]
-        if self.excluded.empty:
+        if isinstance(self.excluded, tuple):
+            sizes, reasons = [r["list_size"] for r in self.excluded], [r["reason"] for r in self.excluded]
+        else:
+            sizes, reasons = self.excluded["list_size"].tolist(), self.excluded["reason"].tolist()
+        if not sizes:
             out.append("No practice was left out.")
         else:
-            dropped = int(self.excluded["list_size"].sum())
-            out.append(f"Left out {len(self.excluded):,} {_plural(len(self.excluded), 'practice')} "
-                       f"({dropped:,} patients):")
-            for reason, group in self.excluded.groupby("reason", sort=True):
-                out.append(f"  {reason} ({len(group):,} {_plural(len(group), 'practice')}).")
+            out.append(f"Left out {len(sizes):,} {_plural(len(sizes), 'practice')} "
+                       f"({int(sum(sizes)):,} patients):")
+            for reason in sorted(set(reasons)):
+                count = reasons.count(reason)
+                out.append(f"  {reason} ({count:,} {_plural(count, 'practice')}).")
         out.append(f"Kept {self.kept:,} {_plural(self.kept, 'practice')} with {self.kept_patients:,} patients.")
         out.append("Source: NHS Digital, Patients Registered at a GP Practice, January 2021 "
                    "(Open Government Licence v3.0).")
@@ -513,6 +522,16 @@ def _check_min_list(min_list) -> int:
     return int(min_list)
 
 
+def _postcode_of(text: str) -> tuple[str, str, str] | None:
+    """(postcode, district, sector) of one postcode's text, tidied (upper case, one space before
+    the inward code), or None when it is not a UK postcode; the rule of :func:`postcode_parts`."""
+    found = _POSTCODE.search(_SPACES.sub(" ", text.upper()).strip())
+    if found is None:
+        return None
+    outward, inward = found.group("outward"), found.group("inward")
+    return f"{outward} {inward}", outward, f"{outward} {inward[0]}"
+
+
 def postcode_parts(postcodes: pd.Series) -> pd.DataFrame:
     """Postcode, district (outward code, "CW7") and sector (outward code + sector digit, "CW7 1").
 
@@ -522,11 +541,61 @@ def postcode_parts(postcodes: pd.Series) -> pd.DataFrame:
     >>> postcode_parts(pd.Series(["CW7 1AT", "sw1p3pa"])).values.tolist()
     [['CW7 1AT', 'CW7', 'CW7 1'], ['SW1P 3PA', 'SW1P', 'SW1P 3']]
     """
-    tidy = postcodes.fillna("").astype(str).str.upper().str.replace(r"\s+", " ", regex=True).str.strip()
-    parts = tidy.str.extract(_POSTCODE)
-    return pd.DataFrame({"postcode": parts["outward"] + " " + parts["inward"],
-                         "district": parts["outward"],
-                         "sector": parts["outward"] + " " + parts["inward"].str[0]}, index=postcodes.index)
+    texts = postcodes.fillna("").astype(str)
+    parts = [_postcode_of(text) or (None, None, None) for text in texts]
+    columns = ("postcode", "district", "sector")
+    return pd.DataFrame({c: pd.Series([p[i] for p in parts], index=postcodes.index, dtype=texts.dtype)
+                         for i, c in enumerate(columns)}, index=postcodes.index)
+
+
+def _cell_text(value) -> str:
+    """A text cell of a plain row as the frame version reads it (an empty cell is "")."""
+    return "" if value is None else str(value)
+
+
+def _median(sorted_values: list) -> float:
+    n = len(sorted_values)
+    if n == 0:
+        return math.nan
+    middle = n // 2
+    return float(sorted_values[middle]) if n % 2 else (sorted_values[middle - 1] + sorted_values[middle]) / 2
+
+
+def nhs_practice_rows(min_list: int = 1_000, datasets_dir: str | os.PathLike | None = None
+                      ) -> tuple[tuple[dict, ...], NhsSummary]:
+    """:func:`nhs_practices` as plain rows: ``(practices, summary)`` with ``practices`` a tuple of
+    dicts (code, ccg, postcode, district, sector, list_size; str and int), sorted by postcode then
+    code, and ``summary.excluded`` a tuple of dicts (code, ccg, postcode, list_size, reason) sorted
+    by list size then code. The rules (and the figures) are :func:`nhs_practices`'s: this is where
+    they live. Read with :func:`table_rows`, so no pandas once the file has passed its checks."""
+    min_list = _check_min_list(min_list)
+    small_reason = f"list under {min_list:,}: likely a new or closing practice"
+    unplaceable = "postcode missing or not a UK postcode: the practice cannot be placed"
+    kept, excluded, sizes = [], [], []
+    for raw in table_rows(NHS_LISTS, datasets_dir=datasets_dir):
+        size = int(raw["NUMBER_OF_PATIENTS"])
+        sizes.append(size)
+        text = _cell_text(raw["POSTCODE"])
+        place = _postcode_of(text)
+        postcode, district, sector = place if place is not None else (text, None, None)
+        code, ccg = _cell_text(raw["CODE"]), _cell_text(raw["CCG_CODE"])
+        reasons = ([small_reason] if size < min_list else []) + ([unplaceable] if place is None else [])
+        if reasons:
+            excluded.append(dict(code=code, ccg=ccg, postcode=postcode, list_size=size, reason="; ".join(reasons)))
+        else:
+            kept.append(dict(code=code, ccg=ccg, postcode=postcode, district=district, sector=sector, list_size=size))
+    kept.sort(key=lambda r: (r["postcode"], r["code"]))
+    excluded.sort(key=lambda r: (r["list_size"], r["code"]))
+    total = sum(sizes)
+    summary = NhsSummary(practices=len(sizes), patients=total,
+                         mean=_half_up(total / len(sizes) if sizes else math.nan), median=_half_up(_median(sorted(sizes))),
+                         excluded=tuple(excluded), kept=len(kept), kept_patients=sum(r["list_size"] for r in kept))
+    return tuple(kept), summary
+
+
+def _text_frame(rows: tuple[dict, ...], columns: tuple[str, ...]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(list(rows), columns=list(columns))
+    return frame.astype({c: ("int64" if c == "list_size" else str) for c in columns})
 
 
 def nhs_practices(min_list: int = 1_000, datasets_dir: str | os.PathLike | None = None
@@ -538,34 +607,15 @@ def nhs_practices(min_list: int = 1_000, datasets_dir: str | os.PathLike | None 
     patients), sorted by postcode then code. A practice is left out, with its reason in
     ``summary.excluded``, when its list is under ``min_list`` (likely a new or closing practice)
     or its postcode is missing or not a UK postcode (it cannot be placed). ``min_list=0`` keeps
-    every placeable practice.
+    every placeable practice. The same rows as :func:`nhs_practice_rows`, as frames.
 
     Source: NHS Digital, Patients Registered at a GP Practice, January 2021 (OGL v3.0).
     """
-    min_list = _check_min_list(min_list)
-    raw = load_table(NHS_LISTS, datasets_dir=datasets_dir)
-    sizes = raw["NUMBER_OF_PATIENTS"].astype("int64")
-    places = postcode_parts(raw["POSTCODE"])
-    table = pd.DataFrame({"code": raw["CODE"].astype(str), "ccg": raw["CCG_CODE"].astype(str),
-                          "postcode": places["postcode"].fillna(raw["POSTCODE"].fillna("").astype(str)),
-                          "district": places["district"], "sector": places["sector"], "list_size": sizes})
-    small = sizes < min_list
-    unplaced = places["district"].isna()
-    reasons = pd.Series("", index=table.index)
-    reasons[small] = f"list under {min_list:,}: likely a new or closing practice"
-    unplaceable = "postcode missing or not a UK postcode: the practice cannot be placed"
-    reasons[unplaced & ~small] = unplaceable
-    reasons[unplaced & small] += "; " + unplaceable
-    dropped = reasons != ""
-    excluded = (table.loc[dropped, ["code", "ccg", "postcode", "list_size"]].assign(reason=reasons[dropped])
-                .sort_values(["list_size", "code"]).reset_index(drop=True))
-    kept = table.loc[~dropped].sort_values(["postcode", "code"]).reset_index(drop=True)
-    for column in ("code", "ccg", "postcode", "district", "sector"):
-        kept[column] = kept[column].astype(str)
-    summary = NhsSummary(practices=len(table), patients=int(sizes.sum()),
-                         mean=_half_up(float(np.mean(sizes))), median=_half_up(float(np.median(sizes))),
-                         excluded=excluded, kept=len(kept), kept_patients=int(kept["list_size"].sum()))
-    return kept, summary
+    from dataclasses import replace
+
+    rows, summary = nhs_practice_rows(min_list, datasets_dir)
+    excluded = _text_frame(summary.excluded, EXCLUDED_COLUMNS)
+    return _text_frame(rows, PRACTICE_COLUMNS), replace(summary, excluded=excluded)
 
 
 def ccg_areas(min_list: int = 1_000, datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -581,6 +631,17 @@ def areas_of(practices: pd.DataFrame) -> pd.DataFrame:
     return areas.astype({"ccg": str, "practices": "int64", "patients": "int64"})
 
 
+def area_rows(practices) -> tuple[dict, ...]:
+    """:func:`areas_of` for :func:`nhs_practice_rows`'s rows: one dict (ccg, practices, patients)
+    per area, sorted by ccg."""
+    areas: dict[str, dict] = {}
+    for row in practices:
+        area = areas.setdefault(row["ccg"], {"ccg": row["ccg"], "practices": 0, "patients": 0})
+        area["practices"] += 1
+        area["patients"] += int(row["list_size"])
+    return tuple(areas[ccg] for ccg in sorted(areas))
+
+
 def scale_tiers(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Malby's three scales (2018), smallest first: tier, label, min_population, max_population,
     sub_band ("" when none), leadership, source, source_phrase (a few words verbatim from Malby's
@@ -588,6 +649,15 @@ def scale_tiers(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     tiers = load_table("scale_tiers", datasets_dir=datasets_dir)
     tiers["sub_band"] = tiers["sub_band"].fillna("")
     return tiers.sort_values("min_population", kind="stable").reset_index(drop=True)
+
+
+def scale_tier_rows(datasets_dir: str | os.PathLike | None = None) -> tuple[dict, ...]:
+    """:func:`scale_tiers` as plain rows, in the same order (no pandas once checked); an empty
+    source_phrase is None, as a plain row has it."""
+    rows = table_rows("scale_tiers", datasets_dir=datasets_dir)
+    for row in rows:
+        row["sub_band"] = _cell_text(row["sub_band"])
+    return tuple(sorted(rows, key=lambda r: r["min_population"]))
 
 
 def scale_functions(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -598,6 +668,11 @@ def scale_functions(datasets_dir: str | os.PathLike | None = None) -> pd.DataFra
     return load_table("scale_functions", datasets_dir=datasets_dir)
 
 
+def scale_function_rows(datasets_dir: str | os.PathLike | None = None) -> tuple[dict, ...]:
+    """:func:`scale_functions` as plain rows, in file order (no pandas once checked)."""
+    return table_rows("scale_functions", datasets_dir=datasets_dir)
+
+
 def economies_of_scale(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Practice expenses per registered patient, 2013/14, by practice size (NHS Digital via
     GPonline): measure, group, order, value (GBP per patient per year), unit, source, caveat;
@@ -606,9 +681,20 @@ def economies_of_scale(datasets_dir: str | os.PathLike | None = None) -> pd.Data
     return table.sort_values(["measure", "order"], kind="stable").reset_index(drop=True)
 
 
+def economies_of_scale_rows(datasets_dir: str | os.PathLike | None = None) -> tuple[dict, ...]:
+    """:func:`economies_of_scale` as plain rows, in the same order (no pandas once checked)."""
+    rows = table_rows("economies_of_scale", datasets_dir=datasets_dir)
+    return tuple(sorted(rows, key=lambda r: (r["measure"], r["order"])))
+
+
 def scale_evidence_notes(datasets_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """What the evidence on scale can and cannot say: note, label, finding, source."""
     return load_table("scale_evidence_notes", datasets_dir=datasets_dir)
+
+
+def scale_evidence_note_rows(datasets_dir: str | os.PathLike | None = None) -> tuple[dict, ...]:
+    """:func:`scale_evidence_notes` as plain rows, in file order (no pandas once checked)."""
+    return table_rows("scale_evidence_notes", datasets_dir=datasets_dir)
 
 
 # ---------------------------------------------------------------- the Springboard stories chapter

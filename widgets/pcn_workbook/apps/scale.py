@@ -1,10 +1,14 @@
 """The scale-choices app: real practices of one area -> networks, relationships, tiers and evidence.
 
 Thin by design: grouping and relationships are in ``models.scale``, pictures in ``charts.scale``.
+The screen and its controls work from plain rows (``data.nhs_practice_rows`` and friends), so a
+kernel shows it without importing pandas; the frames (``practices``, ``areas``, ``tiers``,
+``functions``) are read only when asked for.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
 from html import escape
 
 import ipywidgets as w
@@ -20,10 +24,22 @@ from .state import SCALE_LIMITS, ScaleState, scale_from_query
 TIER_CHOICES = [("Choose a scale...", "")]
 
 
+def _records(table) -> list:
+    """A table's rows: a pandas frame's records, or the rows as given (mappings)."""
+    if hasattr(table, "to_dict") and hasattr(table, "columns"):
+        return table.to_dict("records")
+    return list(table)
+
+
 def median_area(areas) -> str:
-    """The area whose population is nearest the median area's (the default a facilitator sees first)."""
-    middle = areas.patients.median()
-    return str(areas.iloc[(areas.patients - middle).abs().argsort().iloc[0]].ccg)
+    """The area whose population is nearest the median area's (the default a facilitator sees first).
+    ``areas``: ``data.area_rows`` rows or a ``data.areas_of`` frame; of two areas equally near, the
+    first listed."""
+    rows = _records(areas)
+    patients = sorted(r["patients"] for r in rows)
+    n = len(patients)
+    middle = patients[n // 2] if n % 2 else (patients[n // 2 - 1] + patients[n // 2]) / 2
+    return str(min(rows, key=lambda r: abs(r["patients"] - middle))["ccg"])
 
 
 class ScaleApp(w.VBox):
@@ -33,16 +49,19 @@ class ScaleApp(w.VBox):
         super().__init__()
         self.add_class("pcn-app")
         self._problems = list(problems)
-        self.practices, self.summary = data.nhs_practices()
-        self.areas = data.areas_of(self.practices)
-        self.tiers, self.functions = data.scale_tiers(), data.scale_functions()
-        known = set(self.areas.ccg)
+        self.practice_rows, self.summary = data.nhs_practice_rows()
+        self.area_rows = data.area_rows(self.practice_rows)
+        self._by_area: dict[str, list[dict]] = {}
+        for row in self.practice_rows:  # each area's practices, in the table's order
+            self._by_area.setdefault(row["ccg"], []).append(row)
+        self.tier_rows, self.function_rows = data.scale_tier_rows(), data.scale_function_rows()
+        known = {r["ccg"] for r in self.area_rows}
         if state.area and state.area not in known:
             self._problems.append(f"Unknown area code '{state.area}'; showing the default area instead.")
-        area = state.area if state.area in known else median_area(self.areas)
+        area = state.area if state.area in known else median_area(self.area_rows)
 
-        self.area = w.Dropdown(options=[(f"{r.ccg} ({r.practices} practices, {r.patients:,} patients)", r.ccg)
-                                        for r in self.areas.itertuples()], value=area, description="Area (2021 CCG)",
+        self.area = w.Dropdown(options=[(f"{r['ccg']} ({r['practices']} practices, {r['patients']:,} patients)", r["ccg"])
+                                        for r in self.area_rows], value=area, description="Area (2021 CCG)",
                                style={"description_width": "170px"}, layout=w.Layout(width="560px"))
         lo, hi = SCALE_LIMITS["target_min"]
         self.band = w.IntRangeSlider(value=(state.target_min, state.target_max), min=5_000, max=400_000, step=5_000,
@@ -60,10 +79,10 @@ class ScaleApp(w.VBox):
         self.share_link = w.HTML().add_class("pcn-share-link")
         self.networks = self.voice = None
         self.voice_box = w.VBox()
-        self.matches = {r.function: w.Dropdown(options=TIER_CHOICES + [(t.label, t.tier) for t in self.tiers.itertuples()],
-                                               description=r.label, style={"description_width": "330px"},
-                                               layout=w.Layout(width="620px")).add_class(f"pcn-match-{r.function}")
-                        for r in self.functions.itertuples()}
+        self.matches = {r["function"]: w.Dropdown(options=TIER_CHOICES + [(t["label"], t["tier"]) for t in self.tier_rows],
+                                                  description=r["label"], style={"description_width": "330px"},
+                                                  layout=w.Layout(width="620px")).add_class(f"pcn-match-{r['function']}")
+                        for r in self.function_rows}
         self.check = w.Button(description="Check my answers", button_style="primary", layout=w.Layout(width="220px"))
         self.feedback = w.HTML().add_class("pcn-feedback")
         self.check.on_click(self._check)
@@ -74,8 +93,8 @@ class ScaleApp(w.VBox):
                         "into networks of neighbouring postcodes (alphabetical postcode order: a rough stand-in for geography) "
                         "without splitting any practice. Ideas from Ben Gowland (<i>Making general practice easy to do business "
                         "with</i>, The General Practice Blog) and Becky Malby (<i>Primary Care &amp; Scale</i>, 2018).")
-        evidence = data.economies_of_scale()
-        expenses = evidence[evidence.measure == "expenses_by_gps"]
+        evidence = data.economies_of_scale_rows()
+        expenses = [r for r in evidence if r["measure"] == "expenses_by_gps"]
         self.evidence = live_chart(charts.evidence_chart(expenses), "pcn-evidence-chart")
         self.children = [
             header, self.message, self.area, self.band, self.hospital, self.networks, self.result, self.share_link,
@@ -83,13 +102,30 @@ class ScaleApp(w.VBox):
             *self.matches.values(), self.check, self.feedback,
             w.HTML("<h3>Distance against voice</h3>"), self.voice_weight, self.voice_box,
             w.HTML("<h3>Should two 5,000-patient practices merge to save money?</h3>" + merge_answer(evidence)),
-            self.evidence, w.HTML(evidence_notes(data.scale_evidence_notes())),
+            self.evidence, w.HTML(evidence_notes(data.scale_evidence_note_rows())),
         ]
         for control in (self.area, self.band, self.hospital):
             control.observe(self._refresh, "value")
         for control in (self.voice_weight, self.band):
             control.observe(self._refresh_voice, "value")
         self._refresh_voice()
+
+    # The same tables as frames, for notebooks and tests: read (with pandas) only when asked for.
+    @cached_property
+    def practices(self):
+        return data.nhs_practices()[0]
+
+    @cached_property
+    def areas(self):
+        return data.areas_of(self.practices)
+
+    @cached_property
+    def tiers(self):
+        return data.scale_tiers()
+
+    @cached_property
+    def functions(self):
+        return data.scale_functions()
 
     @property
     def state(self) -> ScaleState:
@@ -98,9 +134,9 @@ class ScaleApp(w.VBox):
 
     def _refresh(self, _=None) -> None:
         state = self.state
-        area = self.practices[self.practices.ccg == state.area]
+        area = self._by_area.get(state.area, [])
         try:
-            grouping = model.group_practices(area[["code", "postcode", "list_size"]], state.target_min, state.target_max)
+            grouping = model.group_practices(area, state.target_min, state.target_max)
         except model.ScaleError as err:
             self._problems.append(f"Cannot group this area: {err}.")
             self._show_messages()
@@ -111,7 +147,8 @@ class ScaleApp(w.VBox):
             self.networks = live_chart(charts.networks_template().properties(**parts), "pcn-networks-chart")
         else:
             update_chart(self.networks, parts)
-        mean_list = area.list_size.mean()
+        patients = sum(r["list_size"] for r in area)
+        mean_list = patients / len(area)
         as_practices = model.relationships(state.hospital, round(mean_list))
         as_networks = grouping.relationships(state.hospital)
         left = ""
@@ -122,7 +159,7 @@ class ScaleApp(w.VBox):
             left += f" {len(grouping.oversized)} practice(s) are bigger than the band on their own."
         left = left or " Every practice sits in a network inside the band."
         self.result.value = (
-            f"<p>Area <b>{escape(state.area)}</b>: {len(area)} practices, {int(area.list_size.sum()):,} patients, "
+            f"<p>Area <b>{escape(state.area)}</b>: {len(area)} practices, {patients:,} patients, "
             f"grouped into <b>{len(grouping.networks)}</b> networks.{left}</p>"
             f"<p>A hospital serving {state.hospital:,} people would have to deal with about <b>{as_practices:.1f}</b> "
             f"practices of this area's average size ({mean_list:,.0f} patients), or about <b>{as_networks:.1f}</b> "
@@ -133,10 +170,9 @@ class ScaleApp(w.VBox):
 
     def _functions_at(self, low: int, high: int) -> str:
         """Where the functions sit relative to a band, by the population range of each one's scale (Malby)."""
-        tiers = self.tiers.set_index("tier")
-        ranges = self.functions.tier.map(lambda t: (tiers.loc[t, "min_population"], tiers.loc[t, "max_population"]))
+        tiers = {t["tier"]: (t["min_population"], t["max_population"]) for t in self.tier_rows}
         groups = {"here": [], "closer": [], "bigger": []}
-        for label, (t_min, t_max) in zip(self.functions.label, ranges):
+        for label, (t_min, t_max) in ((r["label"], tiers[r["tier"]]) for r in self.function_rows):
             key = "closer" if t_max < low else "bigger" if t_min > high else "here"
             groups[key].append(escape(label))
         parts = [f"<p>At {low:,} to {high:,} patients, Malby's scales put here: {', '.join(groups['here']) or 'none of the functions listed'}."]
@@ -161,21 +197,22 @@ class ScaleApp(w.VBox):
         self.share_link.value = f"Link to this view: <code>{escape(request.page_path())}?{escape(self.state.to_query())}</code>"
 
     def _check(self, _=None) -> None:
-        labels = dict(zip(self.tiers.tier, self.tiers.label))
+        labels = {t["tier"]: t["label"] for t in self.tier_rows}
         lines, right = [], 0
-        for r in self.functions.itertuples():
-            chosen = self.matches[r.function].value
+        for r in self.function_rows:
+            chosen = self.matches[r["function"]].value
             if not chosen:
-                lines.append(f"<li>{escape(r.label)}: not placed yet.</li>")
+                lines.append(f"<li>{escape(r['label'])}: not placed yet.</li>")
                 continue
-            if chosen == r.tier:
+            if chosen == r["tier"]:
                 right += 1
-                verdict = f"<li class='pcn-right'>{escape(r.label)}: yes, {escape(labels[r.tier])}."
+                verdict = f"<li class='pcn-right'>{escape(r['label'])}: yes, {escape(labels[r['tier']])}."
             else:
-                verdict = (f"<li class='pcn-wrong'>{escape(r.label)}: the sources put this at {escape(labels[r.tier])}, "
+                verdict = (f"<li class='pcn-wrong'>{escape(r['label'])}: the sources put this at {escape(labels[r['tier']])}, "
                            f"not {escape(labels[chosen])}.")
             lines.append(f"{verdict}<br>{explain(r)}</li>")
-        self.feedback.value = f"<p><b>{right} of {len(self.functions)} placed as the sources suggest.</b></p><ul>{''.join(lines)}</ul>"
+        self.feedback.value = (f"<p><b>{right} of {len(self.function_rows)} placed as the sources suggest.</b></p>"
+                               f"<ul>{''.join(lines)}</ul>")
 
     def _show_messages(self) -> None:
         page.show_messages(self.message, self._problems)
@@ -185,29 +222,31 @@ WORKBOOK_READING = "Why (the workbook's reading)"
 
 
 def explain(row) -> str:
-    """What the source says about a function, then the workbook's own reason, each labelled as such:
-    the sources place the functions at their scales but do not give these reasons."""
-    return (f"<small><b>What the source says:</b> {escape(row.source_says)}<br>"
-            f"<b>{escape(WORKBOOK_READING)}:</b> {escape(row.reason)}</small>")
+    """What the source says about a function (a ``data.scale_function_rows`` row), then the
+    workbook's own reason, each labelled as such: the sources place the functions at their scales
+    but do not give these reasons."""
+    return (f"<small><b>What the source says:</b> {escape(row['source_says'])}<br>"
+            f"<b>{escape(WORKBOOK_READING)}:</b> {escape(row['reason'])}</small>")
 
 
 def evidence_notes(notes) -> str:
-    """The evidence notes (``data.scale_evidence_notes()``) as a list, each with its source."""
-    items = "".join(f"<li><b>{escape(r.label)}.</b> {escape(r.finding)} <small>({escape(r.source)})</small></li>"
-                    for r in notes.itertuples())
+    """The evidence notes (``data.scale_evidence_note_rows()`` rows, or the frame
+    ``data.scale_evidence_notes()``) as a list, each with its source."""
+    items = "".join(f"<li><b>{escape(r['label'])}.</b> {escape(r['finding'])} <small>({escape(r['source'])})</small></li>"
+                    for r in _records(notes))
     return f"<p><b>What the evidence on scale can and cannot say</b></p><ul class='pcn-evidence-notes'>{items}</ul>"
 
 
 def merge_answer(evidence) -> str:
-    """The evidence on merging two small practices, in words, from the cited rows."""
-    rows = evidence.sort_values("order")
-    first = rows[rows.measure == "expenses_by_gps"]
-    spread = ", ".join(f"{escape(r.group)} £{r.value:.2f}" for r in first.itertuples())
+    """The evidence on merging two small practices, in words, from the cited rows
+    (``data.economies_of_scale_rows()`` or the frame ``data.economies_of_scale()``)."""
+    first = sorted((r for r in _records(evidence) if r["measure"] == "expenses_by_gps"), key=lambda r: r["order"])
+    spread = ", ".join(f"{escape(r['group'])} £{r['value']:.2f}" for r in first)
     return ("<p>At a Cheshire LMC and PCC event in 2017, Phil Yates (GP Care, Bristol) asked whether merging two practices "
             "of 5,000 patients each would deliver the economies of scale that NHS England and ministers were looking for "
             "(Primary Care Commissioning, <i>Cheshire takes its own steps to primary care at scale</i>, 8 May 2017). "
             "The published figures do not show savings with size: expenses per patient "
-            f"were {spread} ({escape(str(first.source.iloc[0]))}). Caveat: these are averages across practices, not the "
+            f"were {spread} ({escape(str(first[0]['source']))}). Caveat: these are averages across practices, not the "
             "before-and-after of any merger; scale may still help resilience, skill mix and new roles.</p>")
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 import altair as alt
-import pandas as pd
 
+from ..lazy import lazy_module
 from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO
+
+pd = lazy_module("pandas", globals(), "pd")  # only list_size_chart needs it
 
 
 def network_rows(grouping, target_min: int, target_max: int) -> list[dict]:
@@ -94,11 +96,20 @@ def voice_chart(rows: list[dict], marker: float) -> alt.LayerChart:
     return voice_template().properties(**voice_parts(rows, marker))
 
 
-def evidence_chart(table: pd.DataFrame) -> alt.LayerChart:
-    """Published expenses per patient by practice size, with the value on each bar."""
-    summary = "; ".join(f"{r.group}: £{r.value:.2f}" for r in table.itertuples())
-    table = table.assign(label=[f"£{v:.2f}" for v in table.value])  # d3-format has no pound sign
-    bars = alt.Chart(table).mark_bar(color=OKABE_ITO[0]).encode(
+def _records(table) -> list[dict]:
+    """A table's rows as plain dicts: a pandas frame's records, or rows given as mappings."""
+    if hasattr(table, "to_dict") and hasattr(table, "columns"):
+        return table.to_dict("records")
+    return [dict(row) for row in table]
+
+
+def evidence_chart(table) -> alt.LayerChart:
+    """Published expenses per patient by practice size, with the value on each bar. ``table``: rows
+    (mappings) or a frame with columns group, order and value (others are carried along)."""
+    rows = _records(table)
+    summary = "; ".join(f"{r['group']}: £{r['value']:.2f}" for r in rows)
+    rows = [{**r, "label": f"£{r['value']:.2f}"} for r in rows]  # d3-format has no pound sign
+    bars = alt.Chart(alt.InlineData(values=rows)).mark_bar(color=OKABE_ITO[0]).encode(
         x=alt.X("group:N", title="Practice size (number of GPs)", sort=alt.EncodingSortField(field="order", op="min"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title="Expenses per patient (£ a year)", scale=alt.Scale(zero=True)))
     text = bars.mark_text(dy=-8, fontSize=15, color="#000").encode(text="label:N")

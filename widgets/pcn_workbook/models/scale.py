@@ -44,11 +44,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
+
+from ..lazy import lazy_module
+
+pd = lazy_module("pandas", globals(), "pd")  # for the examples; rows of plain dicts need no pandas
 
 # Gowland's round numbers ("Making general practice easy to do business with").
 HOSPITAL_POPULATION = 300_000  # people served by an average hospital
@@ -197,10 +201,12 @@ class Grouping:
         return relationships(hospital_population, self.population / self.count)
 
 
-def group_practices(practices: pd.DataFrame, target_min: int, target_max: int) -> Grouping:
+def group_practices(practices, target_min: int, target_max: int) -> Grouping:
     """Cut one area's practices, in postcode order, into contiguous networks by dynamic programming.
 
-    ``practices`` has columns code, postcode, list_size (other columns are ignored). The practices
+    ``practices`` is a table with columns code, postcode, list_size (other columns are ignored):
+    a pandas DataFrame, or rows (a list or tuple of mappings, such as ``data.nhs_practice_rows``
+    gives), with the same result and the same errors. The practices
     are sorted by ``postcode_key`` (then by code, so the order does not depend on the rows' order).
     With x_1..x_n the list sizes in that order and a network the run x_{j+1}..x_i of population
     P(j, i), the best cut of the first i practices is
@@ -286,16 +292,33 @@ def _band(target_min, target_max) -> tuple:
     return _whole_if_integral(target_min), _whole_if_integral(target_max)
 
 
+def _is_frame(practices) -> bool:
+    pandas = sys.modules.get("pandas")  # a DataFrame exists only once pandas is imported
+    return pandas is not None and isinstance(practices, pandas.DataFrame)
+
+
+def _is_rows(practices) -> bool:
+    return isinstance(practices, (list, tuple)) and all(isinstance(row, Mapping) for row in practices)
+
+
 def _practice_table(practices) -> tuple[list[str], list[str], list[int]]:
-    if not isinstance(practices, pd.DataFrame):
+    if _is_frame(practices):
+        columns = set(practices.columns)
+    elif _is_rows(practices):
+        columns = {c for c in COLUMNS if all(c in row for row in practices)}
+    else:
         raise ScaleError("the practices must be a table with columns code, postcode and list_size")
-    missing = [c for c in COLUMNS if c not in practices.columns]
+    missing = [c for c in COLUMNS if c not in columns]
     if missing:
         raise ScaleError(f"the practice table needs columns code, postcode and list_size; missing: {', '.join(missing)}")
     if len(practices) == 0:
         raise ScaleError("the area has no practices: choose an area with at least one practice")
+    if _is_frame(practices):
+        cells = zip(practices["code"], practices["postcode"], practices["list_size"])
+    else:
+        cells = ((row["code"], row["postcode"], row["list_size"]) for row in practices)
     codes, postcodes, sizes = [], [], []
-    for code, postcode, size in zip(practices["code"], practices["postcode"], practices["list_size"]):
+    for code, postcode, size in cells:
         if _blank(code):
             raise ScaleError("a practice has no code: give every practice its code")
         code = str(code).strip()
@@ -411,8 +434,13 @@ def _require_positive(x, name: str) -> None:
         raise ScaleError(f"{name} must be above zero, not {x:,}")
 
 
+def _is_na(x) -> bool:
+    pandas = sys.modules.get("pandas")  # pd.NA exists only once pandas is imported
+    return pandas is not None and x is pandas.NA
+
+
 def _blank(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA or str(x).strip() == ""
+    return x is None or (isinstance(x, float) and math.isnan(x)) or _is_na(x) or str(x).strip() == ""
 
 
 def _whole_if_integral(x):
