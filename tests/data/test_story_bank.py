@@ -229,24 +229,6 @@ def assert_readable(error, expected, file):
     assert isinstance(error.value, ValueError)
 
 
-@pytest.mark.parametrize("case", sorted(CORRUPTIONS))
-def test_corrupted_bank_raises_readable_error(case, datasets_copy):
-    file, change, expected = CORRUPTIONS[case]
-    edit(datasets_copy, file, change)
-    with pytest.raises(data.DatasetError) as error:
-        data.story_bank(datasets_dir=datasets_copy)
-    assert_readable(error, expected, file)
-
-
-@pytest.mark.parametrize("case", sorted(FIGURE_CORRUPTIONS))
-def test_corrupted_figures_raise_readable_error(case, datasets_copy):
-    change, expected = FIGURE_CORRUPTIONS[case]
-    edit(datasets_copy, "story_figures.csv", change)
-    with pytest.raises(data.DatasetError) as error:
-        data.story_figures(datasets_dir=datasets_copy)
-    assert_readable(error, expected, "story_figures.csv")
-
-
 def test_a_broken_bank_is_reported_when_loading_figures(datasets_copy):
     edit(datasets_copy, "story_bank.csv", set_cell(2, "scale", "galaxy"))
     with pytest.raises(data.DatasetError, match=r"story_bank.csv[\s\S]*row 3.*scale.*galaxy"):
@@ -289,7 +271,7 @@ def test_plain_rows_are_the_frames_rows(bank, figures):
 
 
 @pytest.mark.parametrize("case", sorted(CORRUPTIONS))
-def test_plain_bank_rows_raise_the_frames_error(case, datasets_copy):
+def test_corrupted_bank_raises_one_readable_error_as_frame_and_as_rows(case, datasets_copy):
     file, change, expected = CORRUPTIONS[case]
     edit(datasets_copy, file, change)
     with pytest.raises(data.DatasetError) as frame_error:
@@ -301,7 +283,7 @@ def test_plain_bank_rows_raise_the_frames_error(case, datasets_copy):
 
 
 @pytest.mark.parametrize("case", sorted(FIGURE_CORRUPTIONS))
-def test_plain_figure_rows_raise_the_frames_error(case, datasets_copy):
+def test_corrupted_figures_raise_one_readable_error_as_frame_and_as_rows(case, datasets_copy):
     change, expected = FIGURE_CORRUPTIONS[case]
     edit(datasets_copy, "story_figures.csv", change)
     with pytest.raises(data.DatasetError) as frame_error:
