@@ -105,7 +105,8 @@ def _scale(app):
                 app.matches[key].value = value
 
     question = rp.Question("scale.placement", collect, restore,
-                           lambda p: room_model.validate_scale(p, app.functions, app.tiers), (),
+                           lambda p: room_model.validate_scale(p, [r["function"] for r in app.function_rows],
+                                                             [r["tier"] for r in app.tier_rows]), (),
                            "Send my placement")
     return (question,), {}
 
