@@ -2,13 +2,11 @@
 
 Thin by design: grouping and relationships are in ``models.scale``, pictures in ``charts.scale``.
 The screen and its controls work from plain rows (``data.nhs_practice_rows`` and friends), so a
-kernel shows it without importing pandas; the frames (``practices``, ``areas``, ``tiers``,
-``functions``) are read only when asked for.
+kernel shows it without importing pandas.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
 from html import escape
 
 import ipywidgets as w
@@ -17,6 +15,7 @@ from .. import data
 from ..charts import scale as charts
 from ..charts.live import live_chart, update_chart
 from ..models import scale as model
+from ..tables import records
 from . import page, request
 from .request import split_workshop
 from .state import SCALE_LIMITS, ScaleState, scale_from_query
@@ -24,18 +23,11 @@ from .state import SCALE_LIMITS, ScaleState, scale_from_query
 TIER_CHOICES = [("Choose a scale...", "")]
 
 
-def _records(table) -> list:
-    """A table's rows: a pandas frame's records, or the rows as given (mappings)."""
-    if hasattr(table, "to_dict") and hasattr(table, "columns"):
-        return table.to_dict("records")
-    return list(table)
-
-
 def median_area(areas) -> str:
     """The area whose population is nearest the median area's (the default a facilitator sees first).
     ``areas``: ``data.area_rows`` rows or a ``data.areas_of`` frame; of two areas equally near, the
     first listed."""
-    rows = _records(areas)
+    rows = records(areas)
     patients = sorted(r["patients"] for r in rows)
     n = len(patients)
     middle = patients[n // 2] if n % 2 else (patients[n // 2 - 1] + patients[n // 2]) / 2
@@ -109,23 +101,6 @@ class ScaleApp(w.VBox):
         for control in (self.voice_weight, self.band):
             control.observe(self._refresh_voice, "value")
         self._refresh_voice()
-
-    # The same tables as frames, for notebooks and tests: read (with pandas) only when asked for.
-    @cached_property
-    def practices(self):
-        return data.nhs_practices()[0]
-
-    @cached_property
-    def areas(self):
-        return data.areas_of(self.practices)
-
-    @cached_property
-    def tiers(self):
-        return data.scale_tiers()
-
-    @cached_property
-    def functions(self):
-        return data.scale_functions()
 
     @property
     def state(self) -> ScaleState:
@@ -233,14 +208,14 @@ def evidence_notes(notes) -> str:
     """The evidence notes (``data.scale_evidence_note_rows()`` rows, or the frame
     ``data.scale_evidence_notes()``) as a list, each with its source."""
     items = "".join(f"<li><b>{escape(r['label'])}.</b> {escape(r['finding'])} <small>({escape(r['source'])})</small></li>"
-                    for r in _records(notes))
+                    for r in records(notes))
     return f"<p><b>What the evidence on scale can and cannot say</b></p><ul class='pcn-evidence-notes'>{items}</ul>"
 
 
 def merge_answer(evidence) -> str:
     """The evidence on merging two small practices, in words, from the cited rows
     (``data.economies_of_scale_rows()`` or the frame ``data.economies_of_scale()``)."""
-    first = sorted((r for r in _records(evidence) if r["measure"] == "expenses_by_gps"), key=lambda r: r["order"])
+    first = sorted((r for r in records(evidence) if r["measure"] == "expenses_by_gps"), key=lambda r: r["order"])
     spread = ", ".join(f"{escape(r['group'])} £{r['value']:.2f}" for r in first)
     return ("<p>At a Cheshire LMC and PCC event in 2017, Phil Yates (GP Care, Bristol) asked whether merging two practices "
             "of 5,000 patients each would deliver the economies of scale that NHS England and ministers were looking for "

@@ -18,6 +18,7 @@ import altair as alt
 
 from ..lazy import lazy_module
 from ..models import purpose as pm
+from ..tables import records
 from .theme import LOSS, NEUTRAL, OKABE_ITO
 
 pd = lazy_module("pandas", globals(), "pd")  # for annotations: a frame passed in is read without importing it
@@ -40,11 +41,6 @@ def _fmt(x: float) -> str:
 
 # --- compass -------------------------------------------------------------------------------------
 
-def _rows(table) -> list[dict]:
-    """A frame's rows, or plain rows (``data.purpose_reference_rows``), as dicts."""
-    return table.to_dict("records") if hasattr(table, "to_dict") else [dict(r) for r in table]
-
-
 def compass_parts(references: pd.DataFrame | Iterable[Mapping], placements: Iterable[pm.Placement] = (), pcn: str | None = None) -> dict:
     """What changes between updates of the compass: the reference points, the room's placements
     (those of ``pcn`` marked and named), the room's centre, the furthest pair of ``pcn`` and the
@@ -53,7 +49,7 @@ def compass_parts(references: pd.DataFrame | Iterable[Mapping], placements: Iter
     placements = tuple(placements)
     refs = [{"label": r["label"], "inward": float(r["inward"]), "outward": float(r["outward"]),
              "basis": "example given by the source" if r["role"] == "source_example" else "placed by the workbook"}
-            for r in _rows(references)]
+            for r in records(references)]
     points = [{"who": p.who, "pcn": p.pcn, "inward": p.inward, "outward": p.outward,
                "focus": bool(pcn) and p.pcn == pcn} for p in placements]
     ref_text = "; ".join(f"{r['label']} at inward {_fmt(r['inward'])}, outward {_fmt(r['outward'])}" for r in refs)

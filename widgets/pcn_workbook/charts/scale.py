@@ -11,6 +11,7 @@ from functools import lru_cache
 import altair as alt
 
 from ..lazy import lazy_module
+from ..tables import records
 from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO
 
 pd = lazy_module("pandas", globals(), "pd")  # only list_size_chart needs it
@@ -96,17 +97,10 @@ def voice_chart(rows: list[dict], marker: float) -> alt.LayerChart:
     return voice_template().properties(**voice_parts(rows, marker))
 
 
-def _records(table) -> list[dict]:
-    """A table's rows as plain dicts: a pandas frame's records, or rows given as mappings."""
-    if hasattr(table, "to_dict") and hasattr(table, "columns"):
-        return table.to_dict("records")
-    return [dict(row) for row in table]
-
-
 def evidence_chart(table) -> alt.LayerChart:
     """Published expenses per patient by practice size, with the value on each bar. ``table``: rows
     (mappings) or a frame with columns group, order and value (others are carried along)."""
-    rows = _records(table)
+    rows = records(table)
     summary = "; ".join(f"{r['group']}: £{r['value']:.2f}" for r in rows)
     rows = [{**r, "label": f"£{r['value']:.2f}"} for r in rows]  # d3-format has no pound sign
     bars = alt.Chart(alt.InlineData(values=rows)).mark_bar(color=OKABE_ITO[0]).encode(
