@@ -52,6 +52,7 @@ class DecidingApp(page.StepWalk, w.VBox):
     """The chapter app as one widget; controls are attributes so tests can drive it."""
 
     TEXT = text
+    LINK = staticmethod(deciding_from_query)
     MODEL_ERRORS = (decisions.DecisionError, rep.RepresentationError)
 
     def __init__(self, state: DecidingState, problems: list[str]):

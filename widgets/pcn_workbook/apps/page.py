@@ -27,15 +27,6 @@ STYLE = """<style>
 MAX_MESSAGES = 6
 
 
-def _step_links() -> dict:
-    """State class -> its link parser, for the guided walks whose links are a step plus settings
-    that are all controls of the app (the trust chapter's links also choose strategies and may
-    name steps that have moved, so it is left out)."""
-    from . import state
-
-    return {state.PurposeState: state.purpose_from_query, state.DecidingState: state.deciding_from_query}
-
-
 def header(title: str, intro_html: str) -> w.HTML:
     return w.HTML(f"{STYLE}<h2>{escape(title)}</h2><p>{intro_html}</p>")
 
@@ -122,12 +113,14 @@ class StepWalk:
     ``_controls(key)`` and ``_refresh()``."""
 
     TEXT = None
+    LINK = None  # the chapter's link parser, for take_query
 
     def take_query(self, query: str) -> bool:
         """Show the step a link asks for, when the link asks for nothing else than this app shows
-        (no other setting, no problem to report): True if it did. Only the chapters whose links
-        are parsed in ``_step_links`` take part; for the others a new app is built."""
-        parse = _step_links().get(type(getattr(self, "state", None)))
+        (no other setting, no problem to report): True if it did. Only a walk that names its link
+        parser (``LINK``: query -> (state, problems), with a ``state`` property to compare) takes
+        part; the trust chapter's links also choose strategies and may name moved steps, so it does not."""
+        parse = type(self).LINK
         if parse is None:
             return False
         state, problems = parse(query)

@@ -57,6 +57,7 @@ class PurposeApp(page.StepWalk, w.VBox):
     """The chapter app as one widget; controls are attributes so tests can drive it."""
 
     TEXT = text
+    LINK = staticmethod(purpose_from_query)
     MODEL_ERRORS = (pm.PurposeError,)
 
     def __init__(self, state: PurposeState, problems: list[str]):
