@@ -117,3 +117,25 @@ def test_a_whole_spec_already_due_is_not_overtaken_by_a_patch():
     assert [m["method"] for m in sent] == ["update"]
     assert sent[0]["state"]["spec"]["datasets"]["rows"] == [{"x": 6, "y": "c"}]
     assert sent[0]["state"]["spec"]["title"]["text"] == "Redrawn"
+
+
+def test_a_designed_chart_is_its_design_with_its_parts_checked_once_per_kernel(monkeypatch):
+    from pcn_workbook.charts import scale as charts
+    from pcn_workbook.models import scale as model
+
+    made = []
+
+    def template():
+        made.append(1)
+        return charts.networks_template()
+
+    area = [{"code": c, "postcode": f"CW{i} 1AA", "list_size": 15_000} for i, c in enumerate("ABCD", start=1)]
+    parts = charts.networks_parts(model.group_practices(area, 30_000, 50_000), 30_000, 50_000, "27D")
+    first = live.designed_chart(template, parts, "pcn-test-chart")
+    assert first.spec == charts.networks_template().properties(**parts).to_dict()
+    other = live.designed_chart(template, charts.networks_parts(model.group_practices(area, 10_000, 20_000),
+                                                               10_000, 20_000, "27D"), "pcn-test-chart")
+    assert len(made) == 1  # the design was turned into a spec (and checked) once
+    assert other.spec["datasets"]["band"] == [{"low": 10_000, "high": 20_000}]
+    other.spec["layer"][0]["mark"]["opacity"] = 0  # each chart has its own copy of the design
+    assert first.spec["layer"][0]["mark"]["opacity"] == 0.6

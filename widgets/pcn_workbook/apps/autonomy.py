@@ -12,7 +12,7 @@ import ipywidgets as w
 
 from .. import data
 from ..charts import autonomy as charts
-from ..charts.live import live_chart, update_chart
+from ..charts.live import designed_chart, update_chart
 from ..models import gainshare as gs
 from . import page, request
 from .request import split_workshop
@@ -162,7 +162,7 @@ class AutonomyApp(w.VBox):
             return
         parts = charts.paradox_parts(self.outcomes, self.group, state.tolerance, self.ceiling)
         if self.paradox is None:
-            self.paradox = live_chart(charts.paradox_template().properties(**parts), "pcn-paradox-chart")
+            self.paradox = designed_chart(charts.paradox_template, parts, "pcn-paradox-chart")
         else:
             update_chart(self.paradox, parts)
         self.narrative.value = narrate(self.outcomes, self.group, state.tolerance, state.rule, self.ceiling)
@@ -170,7 +170,7 @@ class AutonomyApp(w.VBox):
         self.pressure_rows = gs.merger_pressure(self.group, state.tolerance, state.rule, gs.table_order(self.group, keys))
         parts = charts.merger_pressure_parts(self.pressure_rows)
         if self.pressure is None:
-            self.pressure = live_chart(charts.merger_pressure_template().properties(**parts), "pcn-pressure-chart")
+            self.pressure = designed_chart(charts.merger_pressure_template, parts, "pcn-pressure-chart")
         else:
             update_chart(self.pressure, parts)
         self.pressure_note.value = pressure_text(self.pressure_rows)
@@ -182,7 +182,7 @@ class AutonomyApp(w.VBox):
         outcome = next(o for o in self.outcomes if o.regime == self.view.value)
         parts = charts.practice_parts(outcome, self.group, self.tolerance.value)
         if self.practices is None:
-            self.practices = live_chart(charts.practice_template().properties(**parts), "pcn-practice-chart")
+            self.practices = designed_chart(charts.practice_template, parts, "pcn-practice-chart")
         else:
             update_chart(self.practices, parts)
 

@@ -182,10 +182,10 @@ class StepWalk:
 
     def _draw(self, name: str, template, parts: dict) -> None:
         """Show the live chart ``name`` in its slot: built on first use, then only its parts change."""
-        from ..charts.live import live_chart, update_chart
+        from ..charts.live import designed_chart, update_chart
 
         if name not in self.charts:
-            self.charts[name] = live_chart(template().properties(**parts), f"pcn-{name}-chart")
+            self.charts[name] = designed_chart(template, parts, f"pcn-{name}-chart")
             self.slots[name].children = [self.charts[name]]
         else:
             update_chart(self.charts[name], parts)

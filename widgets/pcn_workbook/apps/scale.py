@@ -13,7 +13,7 @@ import ipywidgets as w
 
 from .. import data
 from ..charts import scale as charts
-from ..charts.live import live_chart, update_chart
+from ..charts.live import designed_chart, live_chart, update_chart
 from ..models import scale as model
 from ..tables import records
 from . import page, request
@@ -119,7 +119,7 @@ class ScaleApp(w.VBox):
         self.grouping = grouping
         parts = charts.networks_parts(grouping, state.target_min, state.target_max, state.area)
         if self.networks is None:
-            self.networks = live_chart(charts.networks_template().properties(**parts), "pcn-networks-chart")
+            self.networks = designed_chart(charts.networks_template, parts, "pcn-networks-chart")
         else:
             update_chart(self.networks, parts)
         patients = sum(r["list_size"] for r in area)
@@ -162,7 +162,7 @@ class ScaleApp(w.VBox):
         weight = self.voice_weight.value
         parts = charts.voice_parts(model.voice_closeness_curve(weights=(weight, 1 - weight)), (low + high) / 2)
         if self.voice is None:
-            self.voice = live_chart(charts.voice_template().properties(**parts), "pcn-voice-chart")
+            self.voice = designed_chart(charts.voice_template, parts, "pcn-voice-chart")
             self.voice_box.children = [w.HTML(f"<p><i>{escape(model.CAVEAT)}</i></p>"), self.voice]
         else:
             update_chart(self.voice, parts)

@@ -17,7 +17,7 @@ import ipywidgets as w
 
 from .. import data
 from ..charts import stories as charts
-from ..charts.live import live_chart, update_chart
+from ..charts.live import designed_chart, update_chart
 from ..models import stories
 from . import page, request, story_card
 from .request import split_workshop
@@ -98,8 +98,8 @@ class StoriesApp(w.VBox):
         self.scale = w.Dropdown(options=[("Any scale", "")] + [(v, k) for k, v in stories.SCALES.items()],
                                 value=state.scale, description="Your scale", style={"description_width": "120px"})
         self.matches = w.HTML().add_class("pcn-matches")
-        self.topics_chart = live_chart(charts.topics_template().properties(**charts.topics_parts(self.bank, state.tags)),
-                                       "pcn-topics-chart")
+        self.topics_chart = designed_chart(charts.topics_template, charts.topics_parts(self.bank, state.tags),
+                                           "pcn-topics-chart")
         self.inspiration = w.Dropdown(options=[("The best match", "")] + [(t, k) for k, t in titles.items()],
                                       value=state.story if state.story in titles else "", description="Card cites",
                                       style={"description_width": "120px"}, layout=w.Layout(width="620px"))
