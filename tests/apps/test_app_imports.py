@@ -212,3 +212,21 @@ def test_a_guided_walk_draws_only_the_steps_shown_so_far(chapter):
         shown += [name for name in app.charts if name not in shown]
         assert list(app.charts) == shown and len(shown) <= len(app.step.options)
     assert 1 <= len(app.charts) <= 2
+
+
+@pytest.mark.parametrize("app", ["purpose", "trust", "stories"])
+def test_a_room_page_loads_no_alembic_and_no_model_it_does_not_ask(checked_datasets, tmp_path, app):
+    """A participant's page from the room's link: the workshop panel and its store, whose schema the
+    server has already brought to head (so no Alembic), and none of the other chapters' models
+    (the autonomy paradox's would bring numpy, which these three apps do not use)."""
+    from pcn_workbook.workshop import store as ws
+
+    url = f"sqlite:///{tmp_path / 'room.sqlite3'}"
+    room = ws.open_store(url)
+    code = room.create_workshop("Imports").workshop.code
+    room.close()
+    script = (f"import sys\nfrom pcn_workbook.apps import {app}\nwidget = {app}.build('workshop={code}')\n"
+              "assert widget.room.session is not None, 'the panel did not join the workshop'\n"
+              "print(sorted(m for m in ('alembic', 'numpy', 'pandas') if m in sys.modules))")
+    out = _run_in_fresh_python(script, {**FRESH_PAGE, **checked_datasets, ws.DB_ENV: url})
+    assert out.split()[-1] == "[]"

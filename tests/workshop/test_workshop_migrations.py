@@ -30,7 +30,7 @@ def empty_url(request, tmp_path) -> str:
 def test_one_head_and_a_linear_history():
     config = ws.Store("sqlite:////tmp/never-opened.sqlite3")._alembic_config()
     script = ScriptDirectory.from_config(config)
-    assert script.get_heads() == ["0001"]
+    assert script.get_heads() == ["0001"] == [ws.SCHEMA_HEAD]  # the kernels' quick check reads SCHEMA_HEAD
     revisions = list(script.walk_revisions())
     assert [r.revision for r in revisions][-1] == "0001"
     assert revisions[-1].down_revision is None
@@ -115,3 +115,27 @@ def test_open_store_without_migrating(tmp_path):
         assert store.current() == {"0001"}
     finally:
         store.close()
+
+
+def test_a_store_at_head_opens_without_alembic(empty_url):
+    """What each participant's kernel does in a served room: the server migrated the store, the
+    kernel sees it at head with SQLAlchemy alone and never imports Alembic."""
+    store = ws.Store(empty_url)
+    try:
+        assert not store.at_head()  # nothing in it yet
+        store.migrate()
+        assert store.at_head()
+        with store._engine.begin() as conn:  # a database at another revision is not at head
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
+        assert not store.at_head()
+        with store._engine.begin() as conn:
+            conn.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{ws.SCHEMA_HEAD}'")
+    finally:
+        store._engine.dispose()
+    script = (
+        "import sys; from pcn_workbook.workshop.store import open_store; s = open_store(sys.argv[1]); "
+        "code = s.create_workshop('Room').workshop.code; print(s.workshop(code).title, 'alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script, empty_url], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["Room", "False"]

@@ -123,10 +123,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from . import gainshare as gs
+from ..lazy import lazy_module
 from . import purpose as pu
 from . import stories as sto
 from . import trust as tr
+
+# The autonomy paradox's model (and numpy with it) only for the autonomy questions: a room page of
+# another chapter's app never loads it (8 MB in each participant's kernel).
+gs = lazy_module("pcn_workbook.models.gainshare", globals(), "gs")
 
 ASSUMPTIONS: dict[str, dict[str, str]] = {
     "room": {
