@@ -63,3 +63,18 @@ def test_memory_is_read_from_proc_when_psutil_is_missing(monkeypatch):
     from_proc = kernel_memory.read_memory(os.getpid())
     assert from_proc["rss_mb"] >= from_proc["pss_mb"] >= from_proc["uss_mb"] > 0
     assert from_proc["rss_mb"] == pytest.approx(with_psutil["rss_mb"], rel=0.2)
+
+
+def test_a_chapter_opened_from_a_workshop_link_is_walked_through_every_step(tmp_path):
+    """The figures the room's sizing rests on: a kernel with the workshop panel and its store, read
+    again once every step of the walk has been shown."""
+    from pcn_workbook.apps import purpose_text
+
+    measured = kernel_memory.measure_notebook(kernel_memory.NOTEBOOKS / "01_purpose.ipynb",
+                                              extra=kernel_memory.workshop_link(tmp_path))
+    assert measured["errors"] == []
+    assert measured["walked"]["shown"] == len(purpose_text.STEPS)
+    assert measured["walked"]["rss_mb"] >= measured["walked"]["pss_mb"] >= measured["walked"]["uss_mb"] > 0
+    assert "sqlalchemy" in measured["modules"]["packages"]  # the panel really opened the store
+    row = kernel_memory.summarise("01_purpose", [measured], None)
+    assert row["walked_shown"] == len(purpose_text.STEPS) and row["walked_rss_mb"] > 0
