@@ -49,7 +49,20 @@ def test_token_matching():
 def test_default_limit_on_the_reference_laptop():
     # 8 GB laptop (7,800 MB usable), one ready kernel for each of five notebooks
     assert room.default_max_kernels(7800, pooled=5) == (7800 - room.RESERVE_MB) // room.KERNEL_MB - 5
-    assert room.default_max_kernels(7800, pooled=5) == 19
+    assert room.default_max_kernels(7800, pooled=5) == 35
+
+
+def test_the_memory_per_app_covers_the_largest_kernel_measured():
+    """KERNEL_MB is the top of the measured range (benchmarks/results/memory.json: kernels opened
+    from a room's link and walked through every step), rounded up to 10 MB: re-measuring after a
+    change that makes kernels bigger fails here until the sizing follows."""
+    import json
+    from pathlib import Path
+
+    measured = json.loads((Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "memory.json").read_text())
+    largest = measured["largest_rss_mb"]
+    assert all(row.get("workshop") for row in measured["apps"].values())  # room kernels were measured
+    assert largest <= room.KERNEL_MB < largest + 10
 
 
 def test_default_limit_grows_with_memory_and_shrinks_with_the_pools():

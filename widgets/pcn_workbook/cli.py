@@ -88,7 +88,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 def _add_serve(commands) -> None:
     # light modules: no Voila import at top level
     from pcn_workbook.serve import CULL_IDLE_SECONDS, DEFAULT_PORT, POOL_SIZE
-    from pcn_workbook.workshop.room import PER_BROWSER, TOKEN_ENV
+    from pcn_workbook.workshop.room import KERNEL_MB, PER_BROWSER, TOKEN_ENV
 
     parser = commands.add_parser(
         "serve",
@@ -111,7 +111,7 @@ def _add_serve(commands) -> None:
     room.add_argument(
         "--max-kernels", type=_count(1), metavar="N",
         help="room mode: apps open at once in the whole room (default: what this computer's "
-        "memory holds, about 210 MB per app)",
+        f"memory holds, about {KERNEL_MB} MB per app)",
     )
     room.add_argument(
         "--max-per-browser", type=_count(1), default=PER_BROWSER, metavar="N",

@@ -234,7 +234,7 @@ def allow_unload_shutdown() -> None:
 
     Voila's page sends ``POST /voila/api/shutdown/<kernel id>`` on unload without an XSRF token,
     which jupyter_server refuses (403), so every reload left a kernel running until the idle cull
-    (about 200 MB each for ten minutes). The request can only name a kernel by its random id,
+    (100-125 MB each for ten minutes). The request can only name a kernel by its random id,
     which only that page knows, so the XSRF check is lifted for this one handler.
     """
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler

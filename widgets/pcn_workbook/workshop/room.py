@@ -6,7 +6,7 @@ Pure Python, no Tornado or Voila: ``door.py`` puts these rules in front of the V
   join link across a restart. It travels only in the join link and in an HttpOnly cookie; it never
   reaches a kernel (the door strips it from the URL before Voila sees the request), so no widget
   can hold it.
-* **Limits.** Each app page holds one kernel (~200 MB). :class:`Ledger` counts the kernels that
+* **Limits.** Each app page holds one kernel (100-125 MB). :class:`Ledger` counts the kernels that
   pages hold (pooled kernels waiting for a page are not counted) and the pages being opened, for
   the whole room and for each browser (a random id in a cookie), and turns a page away when a limit
   is reached. The limits protect the room from accidents (one person opening 30 tabs), not from a
@@ -29,10 +29,12 @@ TOKEN_ENV = "PCN_WORKBOOK_TOKEN"
 TOKEN_BYTES = 16  # 128 bits: secrets.token_urlsafe gives 22 characters
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,128}")
 
-# Memory a room needs, measured with benchmarks/bench_room.py and benchmarks/bench_apps.py
-# (resident set of one app kernel after its page opened: 183-210 MB; see the "Run a workshop"
-# page). Sizing uses the top of that range.
-KERNEL_MB = 210
+# Memory a room needs per app, measured with benchmarks/kernel_memory.py (results/memory.json): the
+# resident set of one app kernel opened from the room's link (workshop panel and store included),
+# after the page opened and again once every step had been shown: 101-125 MB over the six chapter
+# apps. Sizing uses the top of that range, rounded up to 10 MB. (Before the first screens stopped
+# loading pandas, Alembic and the other chapters' models it was 183-210 MB, and KERNEL_MB 210.)
+KERNEL_MB = 130
 # Left for the operating system, the facilitator's browser and projector, and the server itself.
 RESERVE_MB = 2560
 MIN_KERNELS = 4
@@ -70,8 +72,8 @@ def default_max_kernels(total_mb: float, pooled: int) -> int:
     """Apps the room may hold at once on a machine with ``total_mb`` of memory.
 
     (memory - reserve) / memory per kernel, less the kernels kept ready in pools. An 8 GB laptop
-    (7,800 MB usable) with one ready kernel for each of the 6 chapter apps: (7800 - 2560) / 210 - 6
-    = 18; a 16 GB one (15,800 MB): 57.
+    (7,800 MB usable) with one ready kernel for each of the 6 chapter apps: (7800 - 2560) / 130 - 6
+    = 34; a 16 GB one (15,800 MB): 95.
     """
     fits = math.floor((total_mb - RESERVE_MB) / KERNEL_MB) - pooled
     return max(MIN_KERNELS, min(MAX_KERNELS, fits))
