@@ -29,6 +29,7 @@ APP = "voila/render/baseline.ipynb"
 HANDLE = ".pcn-baseline-slider .noUi-handle"
 CHART = ".pcn-baseline-chart"
 BANNER = ".pcn-connection-banner"
+UNOPENED_SECONDS = 10  # how long this server gives a page to connect to its kernel (the product: 120)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def voila_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("voila") / "voila.log"
     args = ("--room", "--host", "127.0.0.1", "--max-kernels", "3", "--max-per-browser", "2")
     with VoilaServer(REPO / "benchmarks", preheat=False, log_path=log, extra_args=args,
-                     env={"PCN_WORKBOOK_TOKEN": TOKEN}) as server:
+                     env={"PCN_WORKBOOK_TOKEN": TOKEN, "PCN_WORKBOOK_UNOPENED_SECONDS": str(UNOPENED_SECONDS)}) as server:
         yield server
 
 
@@ -265,6 +266,27 @@ def test_one_browser_cannot_open_more_than_its_share(people):
     tab, response = other.open_app(other.join())
     assert response.status == 200
     wait_until_interactive(tab)  # (a tab closed before it loads cannot free its kernel at once)
+
+
+def test_a_page_that_never_connects_gives_its_place_back(people, voila_server):
+    """A tab closed while its page loaded: the page had its kernel, its script never ran, so no
+    unload message came. Its place comes back after UNOPENED_SECONDS, not the ten-minute cull."""
+    code, _ = get(voila_server, APP, f"pcn_room={TOKEN}")  # the page, as a browser gets it, never run
+    assert code == 200
+    assert status(voila_server)["apps_open"] == 1
+    began = time.monotonic()
+    wait_for_empty_room(voila_server, timeout=UNOPENED_SECONDS + 30)
+    assert time.monotonic() - began >= UNOPENED_SECONDS - 1  # not before its time
+
+
+def test_a_page_that_connected_keeps_its_kernel_past_that_time(people, voila_server):
+    person = people()
+    person.join()
+    page, _ = person.open_app()
+    wait_until_interactive(page)
+    time.sleep(UNOPENED_SECONDS + 12)  # past the time and two checks after it
+    assert status(voila_server)["apps_open"] == 1
+    slider_still_works(page)
 
 
 def test_the_facilitator_page_shows_the_link_its_qr_code_and_the_room(people, voila_server):

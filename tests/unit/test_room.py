@@ -141,6 +141,37 @@ def test_assign_after_done_is_ignored():
     assert ledger.held({"k1"}) == 0
 
 
+def test_a_page_whose_browser_never_connected_gives_its_place_back():
+    """A tab closed while its page loaded sends no unload message: its kernel is handed out to be
+    shut down once UNOPENED_SECONDS have passed, and only once."""
+    clock = Clock()
+    ledger = room.Ledger(room.Limits(2), clock=clock)
+    alive = {"never", "connected"}
+    for key, kernel in ((1, "never"), (2, "connected")):
+        assert ledger.admit(key, "a", alive) is None
+        ledger.assign(key, kernel)
+    ledger.attach("connected")
+    clock.now += room.UNOPENED_SECONDS - 1
+    assert ledger.take_unopened(alive) == []  # still within its time to connect
+    clock.now += 2
+    assert ledger.take_unopened(alive) == ["never"]
+    assert ledger.take_unopened(alive) == []  # handed out once; the shutdown is under way
+    assert ledger.held(alive) == 2  # a place is given back when the kernel is gone ...
+    assert ledger.held({"connected"}) == 1  # ... as for any kernel that stops
+    clock.now += 10 * room.UNOPENED_SECONDS
+    assert ledger.take_unopened({"connected"}) == []  # a connected page is never freed this way
+
+
+def test_a_kernel_gone_before_its_time_is_forgotten():
+    clock = Clock()
+    ledger = room.Ledger(room.Limits(2), clock=clock)
+    ledger.admit(1, "a", set())
+    ledger.assign(1, "k1")
+    assert ledger.held(set()) == 0  # shut down (its tab's unload) before connecting
+    clock.now += room.UNOPENED_SECONDS + 1
+    assert ledger.take_unopened(set()) == [] and ledger.unopened == {}
+
+
 # --- joining ------------------------------------------------------------------------------------
 def test_join_url_carries_the_token_in_the_query():
     assert room.join_url("192.168.1.20", 8866, "abc_DEF-123") == "http://192.168.1.20:8866/?token=abc_DEF-123"
@@ -248,6 +279,17 @@ def test_room_plan_uses_the_token_from_the_environment_and_prints_the_links(monk
     assert "Join link for participants: http://127.0.0.1:8866/?token=a-known-token-for-tests" in text
     assert "Facilitator page (project it): http://127.0.0.1:8866/room?token=a-known-token-for-tests" in text
     assert "7 apps open at once, 2 per browser" in text
+
+
+@pytest.mark.parametrize("given", ["", "30", "4", "two", "-5", "1.5"])
+def test_the_time_a_page_has_to_connect_can_be_set_in_the_environment(monkeypatch, given):
+    monkeypatch.setenv(serve.UNOPENED_ENV, given)
+    options = serve.ServeOptions(notebooks=REPO / "notebooks", room=True, host="127.0.0.1")
+    if given in ("", "30"):
+        assert serve.plan_room(options).unopened_seconds == (int(given) if given else room.UNOPENED_SECONDS)
+    else:
+        with pytest.raises(serve.ServeError, match="whole number of seconds, 5 or more"):
+            serve.plan_room(options)
 
 
 def test_each_room_gets_its_own_token(monkeypatch):

@@ -26,17 +26,21 @@ from pcn_workbook.workshop import room as room_rules
 HOST = "127.0.0.1"
 ROOM_HOST = "0.0.0.0"  # room mode: every network interface, so the room can reach the laptop
 DEFAULT_PORT = 8866
-POOL_SIZE = 1  # preheated kernels kept ready per notebook: ~150-250 MB each, refilled after use
+POOL_SIZE = 1  # preheated kernels kept ready per notebook: 86-105 MB each (results/memory.json), refilled after use
 NODELAY_ENV = "PCN_WORKBOOK_NODELAY"
 # Pooled kernels started at once: one core runs notebooks into the pools, the rest serve the room.
 POOL_FILLS_AT_ONCE = max(1, (os.cpu_count() or 2) - 1)
 PREHEAT_WAIT_SECONDS = 120  # the most a pool fill holds its place while its notebook runs
 # A kernel with no browser attached (its tab was closed) is shut down after 10 minutes idle;
-# Voila cannot re-attach a new page to an old kernel, so it is only memory (150-250 MB) by then.
+# Voila cannot re-attach a new page to an old kernel, so it is only memory (100-125 MB) by then.
 # 10 minutes still covers a dropped connection (a laptop lid closed for a short break). Kernels
 # with an open tab are never culled (cull_connected stays False); pooled ones neither.
 CULL_IDLE_SECONDS = 600
 CULL_INTERVAL_SECONDS = 60  # how often to look for such kernels
+# Room mode: a page given a kernel that its browser never connected to is freed after
+# room.UNOPENED_SECONDS (this variable, in seconds, changes it; tests make it short).
+UNOPENED_ENV = "PCN_WORKBOOK_UNOPENED_SECONDS"
+UNOPENED_CHECK_SECONDS = 5  # how often to look for such kernels
 # The only files Voila may serve from the notebooks folder (/voila/files/...): pictures in images/.
 FILE_ALLOWLIST = [r"images/[\w-]+\.(png|jpe?g|svg)"]
 FILE_DENYLIST = [r".*\.(ipynb|py)", r"(.*/)?\..*"]  # notebooks, code, hidden files
@@ -252,6 +256,7 @@ class RoomPlan:
     room_page: str  # the facilitator's page, on the first address
     sized_from_mb: float | None  # the memory the default limit was sized from, if it was
     warnings: list[str]
+    unopened_seconds: int = room_rules.UNOPENED_SECONDS  # a never-connected page's kernel is freed after this
 
 
 def plan_room(options: ServeOptions, environ=os.environ) -> RoomPlan:
@@ -266,6 +271,13 @@ def plan_room(options: ServeOptions, environ=os.environ) -> RoomPlan:
         limits = room_rules.Limits(max_kernels, options.per_browser)
     except room_rules.RoomError as error:
         raise ServeError(str(error)) from None
+    unopened = environ.get(UNOPENED_ENV, "").strip()
+    if not unopened:
+        unopened_seconds = room_rules.UNOPENED_SECONDS
+    elif unopened.isdigit() and int(unopened) >= 5:
+        unopened_seconds = int(unopened)
+    else:
+        raise ServeError(f"{UNOPENED_ENV} must be a whole number of seconds, 5 or more, not {unopened[:40]!r}")
     warnings = []
     needed = room_rules.memory_needed_mb(max_kernels + pooled)
     if needed > total_mb:
@@ -286,7 +298,7 @@ def plan_room(options: ServeOptions, environ=os.environ) -> RoomPlan:
     urls = [room_rules.join_url(host, options.port, token) for host in hosts]
     room_page = room_rules.join_url(hosts[0], options.port, token, "room")
     return RoomPlan(token, limits, urls, room_page, None if options.max_kernels else total_mb,
-                    warnings)
+                    warnings, unopened_seconds)
 
 
 def describe_room(options: ServeOptions, plan: RoomPlan) -> str:
@@ -471,7 +483,34 @@ def workbook_voila(options: ServeOptions, plan: RoomPlan | None):
                 )
                 RoomPage.door = the_door
                 door.install(self.app, the_door)
+                self._free_unopened_pages(the_door)
             super().listen()
+
+        def _free_unopened_pages(self, the_door) -> None:
+            """Room mode: give back the place of a page whose browser never connected to its kernel
+            (closed while loading, so no unload message shut it down) after ``unopened_seconds``,
+            instead of leaving it to the idle cull ten minutes later."""
+            from tornado.ioloop import PeriodicCallback
+
+            manager, ledger = self.kernel_manager, the_door.ledger
+            connect = manager.notify_connect
+
+            def notify_connect(kernel_id):  # called when a browser's websocket for the kernel opens
+                ledger.attach(kernel_id)
+                return connect(kernel_id)
+
+            manager.notify_connect = notify_connect
+
+            async def free() -> None:
+                for kernel_id in ledger.take_unopened(set(manager.list_kernel_ids()), plan.unopened_seconds):
+                    manager.log.info("Freeing kernel %s: its page never connected in %d s", kernel_id,
+                                     plan.unopened_seconds)
+                    try:
+                        await ensure_async(manager.shutdown_kernel(kernel_id))
+                    except Exception as error:  # noqa: BLE001 - gone already, or dying: nothing to free
+                        manager.log.warning("Could not free kernel %s: %s", kernel_id, error)
+
+            PeriodicCallback(free, UNOPENED_CHECK_SECONDS * 1000).start()
 
     return WorkbookVoila
 

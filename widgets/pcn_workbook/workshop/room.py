@@ -42,6 +42,10 @@ MAX_KERNELS = 120
 PER_BROWSER = 3  # an app, a second app to compare, and one reload's overlap
 # A page being opened counts against the limits for at most this long before its kernel is known.
 OPENING_SECONDS = 120
+# A page that was given its kernel but whose browser never connected to it (the tab was closed or
+# lost while the page loaded, so no unload message came) gives its place back after this long,
+# rather than after the idle cull. A page's script connects within seconds of its HTML arriving.
+UNOPENED_SECONDS = 120
 
 
 class RoomError(ValueError):
@@ -122,10 +126,13 @@ class Ledger:
     clock: callable = time.monotonic
     kernels: dict[str, str] = field(default_factory=dict)  # kernel id -> browser id
     openings: dict[int, _Opening] = field(default_factory=dict)  # page key -> opening
+    unopened: dict[str, float] = field(default_factory=dict)  # kernel id -> when given, until a browser connects
 
     def _prune(self, alive: set[str]) -> None:
         for kernel_id in [k for k in self.kernels if k not in alive]:
             del self.kernels[kernel_id]
+        for kernel_id in [k for k in self.unopened if k not in self.kernels]:
+            del self.unopened[kernel_id]
         cutoff = self.clock() - OPENING_SECONDS
         for key in [k for k, o in self.openings.items() if o.since < cutoff]:
             del self.openings[key]
@@ -156,6 +163,22 @@ class Ledger:
         opening = self.openings.pop(key, None)
         if opening is not None:
             self.kernels[kernel_id] = opening.browser
+            self.unopened[kernel_id] = self.clock()
+
+    def attach(self, kernel_id: str) -> None:
+        """A browser connected to ``kernel_id``: from now on only its page's closing (or the idle
+        cull, if the connection is lost) frees it."""
+        self.unopened.pop(kernel_id, None)
+
+    def take_unopened(self, alive: set[str], seconds: float = UNOPENED_SECONDS) -> list[str]:
+        """Kernels given to a page more than ``seconds`` ago that no browser ever connected to:
+        the caller shuts them down. Each is handed out once."""
+        self._prune(alive)
+        cutoff = self.clock() - seconds
+        found = [k for k, since in self.unopened.items() if since < cutoff]
+        for kernel_id in found:
+            del self.unopened[kernel_id]
+        return found
 
     def done(self, key: int) -> None:
         """Page ``key`` finished (or failed) without a kernel of its own: stop counting it."""
