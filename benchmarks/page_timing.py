@@ -78,11 +78,13 @@ def time_to_interactive(browser, url: str, slider: str, chart: str) -> tuple[flo
 
 
 def slider_latency(
-    browser, url: str, slider: str, chart: str, response: str, presses: int, pause_ms: int
+    browser, url: str, slider: str, chart: str, response: str, presses: int, pause_ms: int,
+    bounds: tuple[float, float] | None = None,
 ) -> tuple[list[float], list[float]]:
-    """Press arrow keys on the slider (turning at its ends), or type letters into a text box, in
-    a fresh context; return the ms from each key to the chart's marks changing, and to the
-    ``response`` element changing (presses that change nothing add no sample)."""
+    """Press arrow keys on the slider (turning at its ends, or at ``bounds`` if given, so the
+    presses stay where the chart moves), or type letters into a text box, in a fresh context;
+    return the ms from each key to the chart's marks changing, and to the ``response`` element
+    changing (presses that change nothing add no sample)."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
@@ -103,6 +105,8 @@ def slider_latency(
                     float(page.get_attribute(handle, attr))
                     for attr in ("aria-valuenow", "aria-valuemin", "aria-valuemax")
                 )
+                if bounds:
+                    low, high = max(low, bounds[0]), min(high, bounds[1])
                 key = "ArrowLeft" if now >= high else "ArrowRight" if now <= low else key
             seen = page.evaluate("window.__pcnProbe.response.length")
             page.keyboard.press(key)

@@ -186,3 +186,36 @@ def test_a_latency_page_that_does_not_load_is_tried_once_more(fake_run, tmp_path
 
     assert len(calls) == 2 and measured[0].chart_ms == [10.0] and measured[0].presses == 3
     assert measured[0].errors == ["latency, page 1 of 2: TimeoutError: Timeout 120000ms exceeded."]
+
+
+def test_an_apps_bounds_reach_the_latency_pages(fake_run, tmp_path, monkeypatch):
+    seen = []
+
+    def latency(browser, url, slider, chart, response, presses, pause_ms, bounds=None):
+        seen.append(bounds)
+        return [10.0], [11.0]
+
+    monkeypatch.setattr(bench_apps, "slider_latency", latency)
+    bounded = bench_apps.App(CHAPTERS / "02_autonomy_paradox.ipynb", ".s", ".c", ".r", "", (0.0, 1.5))
+    bench_apps.measure([bounded, *apps()[:1]], "preheated", args(), tmp_path, playwright=None)
+
+    assert seen == [(0.0, 1.5), None]
+
+
+def test_the_autonomy_presses_stay_where_the_paradox_chart_moves():
+    """The bounds in SELECTORS come from the default scenario: between them, at the slider's own
+    step, the paradox chart's data must change at least three times, or the p95 is a few presses'
+    figure (from the top of the range it never changed)."""
+    from pcn_workbook.apps import autonomy
+    from pcn_workbook.models import gainshare as gs
+
+    low, high = bench_apps.SELECTORS["02_autonomy_paradox.ipynb"][4]
+    assert gs.TOLERANCE_RANGE[0] <= low < high <= gs.TOLERANCE_RANGE[1]
+    app = autonomy.build("")
+    app.tolerance.value = low
+    moves, last = 0, app.paradox.spec["datasets"]
+    for step in range(1, round((high - low) / app.tolerance.step) + 1):
+        app.tolerance.value = low + step * app.tolerance.step
+        moves += app.paradox.spec["datasets"] != last
+        last = app.paradox.spec["datasets"]
+    assert moves >= 3
