@@ -274,3 +274,40 @@ def test_merger_pressure_only_grows_as_changes_are_added(group, tolerance, rule,
         assert 0.0 <= r["share_left"] <= 1.0 + 1e-9
         assert r["autonomy_merger"] == 0.0 and 0.0 <= r["autonomy_gainshare"] <= r["autonomy_veto"] <= 1.0
     assert rows[-1]["ceiling"] == pytest.approx(gs.grand_coalition_value(group), abs=1e-6)
+
+
+# --- what a group remembers (the tolerance-free parts of compare, kept between slider moves) -------
+
+def fresh(group: gs.Group) -> gs.Group:
+    """The same group, made again: it has worked nothing out yet."""
+    return gs.Group(group.practices, group.changes, dict(group.saving_per_patient))
+
+
+@PROPERTY
+@given(groups(), st.lists(tolerances, min_size=2, max_size=5), rules, st.data())
+def test_what_a_group_remembers_changes_no_answer(group, taus, rule, data):
+    keys = [c.key for c in group.changes]
+    chosen = data.draw(st.lists(st.sampled_from(keys), unique=True, min_size=1), label="changes")
+    warm = group
+    for tau in taus:  # the slider moving, with other tables of changes looked at in between
+        gs.compare(warm, tau, rule)
+        gs.merger_pressure(warm, tau, rule)
+    for tau in taus:
+        assert gs.compare(warm, tau, rule, chosen) == gs.compare(fresh(group), tau, rule, chosen)
+        assert gs.compare(warm, tau, rule) == gs.compare(fresh(group), tau, rule)
+        assert gs.merger_pressure(warm, tau, rule) == gs.merger_pressure(fresh(group), tau, rule)
+    assert warm._memo, "nothing was kept: the slider would recompute every split"
+
+
+@PROPERTY
+@given(groups(), tolerances, rules)
+def test_changing_an_answer_does_not_change_the_next(group, tolerance, rule):
+    first = gs.compare(group, tolerance, rule)
+    expected = gs.compare(fresh(group), tolerance, rule)
+    for outcome in first:
+        for mapping in (outcome.net, outcome.alone, outcome.autonomy):
+            for name in list(mapping):
+                mapping[name] = -1e12
+    assert gs.compare(group, tolerance, rule) == expected
+    with pytest.raises(ValueError):
+        gs.savings(group, group.changes[0])[0] = 0.0  # read-only: what one caller reads, no other can change

@@ -531,3 +531,17 @@ def test_five_practices_merger_pressure_grows(five):
     rows = gs.merger_pressure(five, 1.0)
     assert rows[0]["left"] == 0 and rows[-1]["left"] > 0
     assert rows[-1]["autonomy_gainshare"] < rows[0]["autonomy_gainshare"]
+
+
+def test_the_same_list_sizes_give_back_the_same_group_and_new_ones_a_new_group():
+    """The autonomy app rebuilds its group on every slider move: with no list size changed it is the
+    same group, so what it has worked out is kept; a changed size is a new group, worked out afresh."""
+    group = gs.Group((gs.Practice("A", 4_000), gs.Practice("B", 6_000)),
+                     (gs.Change("x", "x", "", 500.0, 0, ""),), {("x", "A"): 0.2, ("x", "B"): 0.1})
+    before = gs.compare(group, 0.5)
+    assert group.with_list_sizes({}) is group
+    assert group.with_list_sizes({"A": 4_000}) is group
+    bigger = group.with_list_sizes({"A": 8_000})
+    assert bigger is not group and not bigger._memo
+    assert gs.compare(bigger, 0.5) != before
+    assert gs.compare(group, 0.5) == before

@@ -74,6 +74,10 @@ class Group:
     practices: tuple[Practice, ...]
     changes: tuple[Change, ...]
     saving_per_patient: Mapping[tuple[str, str], float]  # (change key, practice) -> GBP/patient/yr
+    # What depends on the group alone (savings, the parts of ``compare`` that no tolerance changes),
+    # kept so that moving the tolerance slider recomputes only what the tolerance decides. A group
+    # never changes once made (frozen, its mapping read-only), so nothing kept here goes stale.
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "saving_per_patient", MappingProxyType(dict(self.saving_per_patient)))
@@ -99,6 +103,8 @@ class Group:
         if unknown:
             raise ScenarioError(f"no practice called {', '.join(sorted(unknown))} in this group")
         practices = tuple(Practice(p.name, int(sizes.get(p.name, p.list_size))) for p in self.practices)
+        if practices == self.practices:
+            return self  # the same group (and what it has already worked out)
         return Group(practices, self.changes, self.saving_per_patient)
 
 
@@ -173,6 +179,17 @@ _PENNY = 0.005
 
 def validate(group: Group, tolerance: float | None = None, rule: str | None = None) -> None:
     """Raise ScenarioError with a plain message if the model cannot run this scenario."""
+    if not group._memo.get("valid"):
+        _validate_group(group)
+        group._memo["valid"] = True  # only a group that passed: a bad one is checked (and refused) every time
+    if tolerance is not None and not (_finite(tolerance) and TOLERANCE_RANGE[0] <= tolerance <= TOLERANCE_RANGE[1]):
+        lo, hi = TOLERANCE_RANGE
+        raise ScenarioError(f"tolerance must be between £{lo:g} and £{hi:g} per patient per year, not {tolerance}")
+    if rule is not None and rule not in {r.key for r in RULES}:
+        raise ScenarioError(f"unknown sharing rule '{rule}' (choose one of: {', '.join(r.key for r in RULES)})")
+
+
+def _validate_group(group: Group) -> None:
     if not group.practices:
         raise ScenarioError("the group has no practices: choose at least one")
     names = group.names
@@ -195,11 +212,6 @@ def validate(group: Group, tolerance: float | None = None, rule: str | None = No
             rate = group.saving_per_patient.get((c.key, p))
             if not (_finite(rate) and rate >= 0):
                 raise ScenarioError(f"'{c.label}' needs a saving of zero or more for {p}, not {rate}")
-    if tolerance is not None and not (_finite(tolerance) and TOLERANCE_RANGE[0] <= tolerance <= TOLERANCE_RANGE[1]):
-        lo, hi = TOLERANCE_RANGE
-        raise ScenarioError(f"tolerance must be between £{lo:g} and £{hi:g} per patient per year, not {tolerance}")
-    if rule is not None and rule not in {r.key for r in RULES}:
-        raise ScenarioError(f"unknown sharing rule '{rule}' (choose one of: {', '.join(r.key for r in RULES)})")
 
 
 def _finite(x) -> bool:
@@ -220,7 +232,13 @@ def _on_the_table(group: Group, changes: Iterable[str] | str | None) -> tuple[Ch
 
 def savings(group: Group, change: Change) -> np.ndarray:
     """s_ci for every practice, in group order (GBP/year)."""
-    return np.array([group.saving_per_patient[(change.key, p.name)] * p.list_size for p in group.practices])
+    key = ("savings", change.key)
+    found = group._memo.get(key)
+    if found is None:
+        found = np.array([group.saving_per_patient[(change.key, p.name)] * p.list_size for p in group.practices])
+        found.setflags(write=False)
+        group._memo[key] = found
+    return found
 
 
 def coalition_value(group: Group, change: Change, members: Iterable[str]) -> float:
@@ -287,57 +305,99 @@ def compare(
         raise ScenarioError(f"tolerance must be a number of pounds per patient per year, not {tolerance!r}")
     validate(group, tolerance, rule)
     table = _on_the_table(group, changes)
-    names = group.names
-    sizes = {p.name: p.list_size for p in group.practices}
-    slack = {p: tolerance * sizes[p] for p in names}
-
-    solo = {c.key: {p: coalition_value(group, c, [p]) for p in names} for c in table}
-    alone = {p: sum(solo[c.key][p] for c in table) for p in names}
-    worthwhile = tuple(c for c in table if coalition_value(group, c, names) > 0)
+    fixed = _tolerance_free(group, table, rule, seed)
+    names, alone, solo, worthwhile = group.names, fixed.alone, fixed.solo, fixed.worthwhile
+    slack = {p: tolerance * size for p, size in fixed.sizes.items()}
     decisions = len(table) + 2  # each function on the table, the practice's money, the rest of the practice
 
     def outcome(regime, adopted, net, pooled, **extra) -> Outcome:
         own = {p: (decisions - len(adopted) - pooled) / decisions for p in names}
-        return Outcome(regime, tuple(c.key for c in adopted), net, alone, own, **extra)
-
-    def without_transfers(adopted) -> dict[str, float]:
-        shared = allocate(group, "none", adopted)
-        rest = [c for c in table if c not in adopted]
-        return {p: shared[p] + sum(solo[c.key][p] for c in rest) for p in names}
+        return Outcome(regime, tuple(c.key for c in adopted), dict(net), dict(alone), own, **extra)
 
     def refusers(net, outside) -> tuple[str, ...]:
         return tuple(p for p in names if net[p] < outside[p] - slack[p] - _PENNY)
 
-    independent = outcome("independent", (), dict(alone), pooled=0)
+    independent = outcome("independent", (), alone, pooled=0)
 
     vetoed, passed = {}, []
     for c in worthwhile:
-        mine = allocate(group, "none", [c])
-        blockers = refusers(mine, solo[c.key])
+        blockers = refusers(fixed.mine[c.key], solo[c.key])
         if blockers:
             vetoed[c.key] = blockers
         else:
             passed.append(c)
-    veto = outcome("veto", passed, without_transfers(passed), pooled=0, blocked_by=vetoed)
+    veto = outcome("veto", passed, fixed.without_transfers(passed), pooled=0, blocked_by=vetoed)
 
-    bundle_net = without_transfers(worthwhile)
-    blockers = refusers(bundle_net, alone)
+    blockers = refusers(fixed.bundle_net, alone)
     if worthwhile and blockers:
         bundle = _fallback(veto, "bundle", {"bundle": blockers}, "the bundle was blocked, so the group went change by change")
     else:
-        bundle = outcome("bundle", worthwhile, bundle_net, pooled=0)
+        bundle = outcome("bundle", worthwhile, fixed.bundle_net, pooled=0)
 
-    shares = allocate(group, rule, worthwhile, seed)
-    shared_net = {p: shares[p] for p in names}
-    blockers = refusers(shared_net, alone)
+    blockers = refusers(fixed.shares, alone)
     if worthwhile and blockers:
         transfers = _fallback(bundle, "transfers", {"gainshare": blockers}, "the gainshare was blocked, so the group fell back to the bundle vote")
     else:
-        transfers = outcome("transfers", worthwhile, shared_net, pooled=int(bool(worthwhile) and rule != "none"))
+        transfers = outcome("transfers", worthwhile, fixed.shares, pooled=int(bool(worthwhile) and rule != "none"))
 
-    pooled = allocate(group, "per_capita", worthwhile)
-    merger = Outcome("merger", tuple(c.key for c in worthwhile), pooled, alone, dict.fromkeys(names, 0.0))  # cedes all
+    merger = Outcome("merger", tuple(c.key for c in worthwhile), dict(fixed.pooled), dict(alone),
+                     dict.fromkeys(names, 0.0))  # cedes all
     return independent, veto, bundle, transfers, merger
+
+
+MEMO_LIMIT = 256  # tolerance-free parts a group keeps (one per set of changes, rule and seed)
+
+
+@dataclass
+class _ToleranceFree:
+    """What ``compare`` works out for a group, a table of changes, a rule and a seed that no
+    tolerance changes: every coalition value and split. Only the veto votes depend on the tolerance."""
+
+    group: Group
+    table: tuple[Change, ...]
+    sizes: dict[str, int]
+    solo: dict[str, dict[str, float]]  # change key -> practice -> v_c({i})
+    alone: dict[str, float]  # practice -> what it makes going it alone
+    worthwhile: tuple[Change, ...]  # changes that pay group-wide
+    mine: dict[str, dict[str, float]]  # worthwhile change key -> its split without transfers
+    bundle_net: dict[str, float]
+    shares: dict[str, float]  # the rule's split of the worthwhile bundle
+    pooled: dict[str, float]  # the merger's per-patient split
+    _without: dict[tuple[str, ...], dict[str, float]] = field(default_factory=dict)
+
+    def without_transfers(self, adopted) -> dict[str, float]:
+        """Each practice's gain when ``adopted`` run group-wide (no transfers) and the rest alone."""
+        key = tuple(c.key for c in adopted)
+        found = self._without.get(key)
+        if found is None:
+            shared = allocate(self.group, "none", adopted)
+            rest = [c for c in self.table if c not in adopted]
+            found = {p: shared[p] + sum(self.solo[c.key][p] for c in rest) for p in self.group.names}
+            self._without[key] = found
+        return found
+
+
+def _tolerance_free(group: Group, table: tuple[Change, ...], rule: str, seed: int | None) -> _ToleranceFree:
+    """The tolerance-free part of ``compare``, kept in the group's memo: a slider that moves only
+    the tolerance then costs the veto votes alone. (A sampled Shapley split with no seed differs
+    from call to call, so it is never kept.)"""
+    key = ("compare", tuple(c.key for c in table), rule, seed)
+    found = group._memo.get(key)
+    if found is not None:
+        return found
+    names = group.names
+    solo = {c.key: {p: coalition_value(group, c, [p]) for p in names} for c in table}
+    alone = {p: sum(solo[c.key][p] for c in table) for p in names}
+    worthwhile = tuple(c for c in table if coalition_value(group, c, names) > 0)
+    found = _ToleranceFree(group, table, {p.name: p.list_size for p in group.practices}, solo, alone, worthwhile,
+                           {c.key: allocate(group, "none", [c]) for c in worthwhile}, {},
+                           dict(allocate(group, rule, worthwhile, seed)), allocate(group, "per_capita", worthwhile))
+    found.bundle_net = found.without_transfers(worthwhile)
+    if seed is not None or rule != "shapley" or len(names) <= EXACT_LIMIT:
+        if len(group._memo) >= MEMO_LIMIT:
+            group._memo.clear()
+        group._memo[key] = found
+    return found
 
 
 def _fallback(previous: Outcome, regime: str, blocked: dict, note: str) -> Outcome:
