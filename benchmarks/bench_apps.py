@@ -12,7 +12,9 @@ Method (STACK-NOTES, "Measuring a Voila app in a real browser"): a fresh Chromiu
   refill on one would slow the page measured on another.
 * Slider latency: focus the handle, press an arrow key ``--presses`` times with a pause between,
   and time each press in the page from a capture-phase ``keydown`` to the MutationObserver
-  callback that sees the chart's marks change. Measured on the preheated server. A chapter
+  callback that sees the chart's marks change. Measured on the preheated server. The bare
+  baseline's presses are measured again just before each chapter app's, and the app's slider
+  ratio is to that paired figure: the machine's other load comes and goes over a run. A chapter
   chart may not change on every step (the outcome has not moved), so we also time each press to
   the first change of a "response" element that does (e.g. the narrative), and report how many
   presses changed the chart.
@@ -78,6 +80,10 @@ class App:
     tti: dict[str, list[float]] = field(default_factory=lambda: {"cold": [], "preheated": []})
     presses: int = 0
     chart_ms: list[float] = field(default_factory=list)  # presses that changed the chart
+    # the bare baseline's key -> chart times, measured again just before this app's presses: the
+    # slider ratio is against these (a baseline measured minutes earlier, on a machine whose other
+    # load comes and goes, moved every ratio by up to 1.6x between runs of the same code)
+    paired_baseline_ms: list[float] = field(default_factory=list)
     response_ms: list[float] = field(default_factory=list)
     kernel_rss_mb: list[float] = field(default_factory=list)
     kernel_uss_mb: list[float] = field(default_factory=list)
@@ -173,19 +179,30 @@ def measure(apps: list[App], mode: str, args, log_dir: Path, playwright) -> None
                     app.kernel_pss_mb.append(memory["pss"])
                 print(f"  {mode:9} run {run + 1}/{args.runs} {app.name}: {seconds:.2f} s")
         if preheat or "preheated" not in args.modes:  # latency once, preferably preheated
-            for app in running:
+            base = next((a for a in running if a.notebook == BASELINE), None)
+
+            def latency(app: App, errors_to: App, what: str = "latency"):
                 for attempt in (1, 2):  # a page that never loaded has no latency: try once more
                     try:
                         settle(list(servers.values()))
-                        app.chart_ms, app.response_ms = slider_latency(
+                        return slider_latency(
                             browser, servers[app.notebook.parent].url + app.url_path,
                             app.slider, app.chart, app.response, args.presses, args.pause_ms,
                             app.bounds,
                         )
-                        app.presses = args.presses
-                        break
                     except Exception as error:
-                        app.errors.append(f"latency, page {attempt} of 2: {_first_line(error)}")
+                        errors_to.errors.append(f"{what}, page {attempt} of 2: {_first_line(error)}")
+                return None
+
+            for app in running:
+                if base is not None and app.notebook not in (BASELINE, OUTPUT_PATTERN):
+                    paired = latency(base, app, "paired baseline latency")
+                    if paired is not None:
+                        app.paired_baseline_ms = paired[0]
+                measured = latency(app, app)
+                if measured is not None:
+                    app.chart_ms, app.response_ms = measured
+                    app.presses = args.presses
         browser.close()
     finally:
         for server in servers.values():
@@ -225,12 +242,19 @@ def results_document(apps: list[App], started: str, load_before, load_after, ver
         if app.notebook in (BASELINE, OUTPUT_PATTERN):
             continue
         row = figures(app)
+        # the slider ratios are to the baseline measured just before this app (first-run baseline
+        # if that was not measured); the first-run figure is kept beside it
+        paired = percentile(app.paired_baseline_ms, 0.95) if app.paired_baseline_ms else None
+        reference = paired or base.get("slider_p95_ms")
         row.update(tti_cold_ratio=_ratio(row["tti_cold_ms"], base.get("tti_cold_ms")),
                    tti_preheated_ratio=_ratio(row["tti_preheated_ms"], base.get("tti_preheated_ms")),
-                   slider_p95_ratio=_ratio(row["slider_p95_ms"], base.get("slider_p95_ms")),
+                   paired_baseline_p95_ms=paired,
+                   paired_baseline_samples=len(app.paired_baseline_ms),
+                   slider_p95_ratio=_ratio(row["slider_p95_ms"], reference),
+                   slider_p95_ratio_to_first_baseline=_ratio(row["slider_p95_ms"], base.get("slider_p95_ms")),
                    output_pattern_p95_ratio=_ratio(row["slider_p95_ms"], output.get("slider_p95_ms")),
                    # the baseline's response element is its chart
-                   response_p95_ratio=_ratio(row["response_p95_ms"], base.get("slider_p95_ms")))
+                   response_p95_ratio=_ratio(row["response_p95_ms"], reference))
         row["targets_met"] = {key: (row[key] is not None and row[key] <= limit) for key, limit in TARGETS.items()}
         rows[app.name] = row
     uss = [r["kernel_uss_mb"] for r in rows.values() if r["kernel_uss_mb"]]
@@ -274,8 +298,9 @@ def targets_table(document: dict) -> str:
         moved = f"{row['chart_changes']} of {row['presses']}"
         lines.append(name.ljust(name_width) + "".join(cells) + f"  {moved}")
     lines.append("slider = p95 of key press -> chart change, over the presses that moved the chart "
-                 "(few presses: a rough p95; see response_p95_ms in the results file); ratios are "
-                 "to the bare baseline and the clear-an-Output app measured in this run")
+                 "(few presses: a rough p95; see response_p95_ms in the results file); slider/baseline "
+                 "is to the bare baseline's presses measured just before the app's, slider/Output to "
+                 "the clear-an-Output app, TTI to the baseline, all in this run")
     return "\n".join(lines)
 
 
@@ -366,8 +391,10 @@ def main(argv: list[str] | None = None) -> int:
         for error in app.errors:
             print(f"! {app.name}: {error}")
         if app.presses:
+            paired = (f"; the baseline just before: p95 {percentile(app.paired_baseline_ms, 0.95):.0f} ms"
+                      if app.paired_baseline_ms else "")
             print(f"  {app.name}: {len(app.chart_ms)} of {app.presses} key presses changed the "
-                  f"chart, {len(app.response_ms)} the response ({app.response})")
+                  f"chart, {len(app.response_ms)} the response ({app.response}){paired}")
 
     RESULTS.mkdir(exist_ok=True)
     load_after = bench_machine.load_average()
@@ -394,6 +421,7 @@ def main(argv: list[str] | None = None) -> int:
                 "tti_s": app.tti,
                 "presses": app.presses,
                 "key_to_chart_ms": app.chart_ms,
+                "paired_baseline_key_to_chart_ms": app.paired_baseline_ms,
                 "key_to_response_ms": app.response_ms,
                 "kernel_rss_mb": app.kernel_rss_mb,
                 "errors": app.errors,

@@ -199,7 +199,7 @@ def test_an_apps_bounds_reach_the_latency_pages(fake_run, tmp_path, monkeypatch)
     bounded = bench_apps.App(CHAPTERS / "02_autonomy_paradox.ipynb", ".s", ".c", ".r", "", (0.0, 1.5))
     bench_apps.measure([bounded, *apps()[:1]], "preheated", args(), tmp_path, playwright=None)
 
-    assert seen == [(0.0, 1.5), None]
+    assert seen == [None, (0.0, 1.5), None]  # the baseline paired with the autonomy app, the app, the baseline
 
 
 def test_the_autonomy_presses_stay_where_the_paradox_chart_moves():
@@ -219,3 +219,37 @@ def test_the_autonomy_presses_stay_where_the_paradox_chart_moves():
         moves += app.paradox.spec["datasets"] != last
         last = app.paradox.spec["datasets"]
     assert moves >= 3
+
+
+def test_each_chapter_apps_presses_follow_a_fresh_run_of_the_baseline(fake_run, tmp_path, monkeypatch):
+    """The machine's other load comes and goes: each chapter app's slider ratio is to the baseline
+    pressed just before it, not to the one pressed first (the references get no pairing)."""
+    pressed = []
+
+    def latency(browser, url, *rest):
+        pressed.append(url.rsplit("/", 1)[-1])
+        return ([30.0, 40.0], [41.0]) if "scale" in url else ([10.0, 20.0], [21.0])
+
+    monkeypatch.setattr(bench_apps, "slider_latency", latency)
+    measured = apps()
+    bench_apps.measure(measured, "preheated", args(), tmp_path, playwright=None)
+
+    assert pressed == ["baseline.ipynb", "output_pattern.ipynb", "baseline.ipynb", "03_scale_choices.ipynb"]
+    base, output, chapter = measured
+    assert chapter.paired_baseline_ms == [10.0, 20.0] and chapter.chart_ms == [30.0, 40.0]
+    assert base.paired_baseline_ms == [] and output.paired_baseline_ms == []
+
+
+def test_the_slider_ratio_is_to_the_paired_baseline_and_the_first_is_kept_beside_it():
+    base, output, chapter = apps()
+    for app, chart_ms in ((base, [10.0, 20.0]), (output, [50.0, 100.0]), (chapter, [12.0, 30.0])):
+        app.chart_ms, app.response_ms, app.presses = chart_ms, [x + 1 for x in chart_ms], 20
+        app.tti = {"cold": [2.0], "preheated": [1.0]}
+    chapter.paired_baseline_ms = [15.0, 25.0]  # the machine was busier when the chapter was pressed
+    row = bench_apps.results_document([base, output, chapter], "t", (1, 1, 1), (2, 2, 2),
+                                      {"chromium": "123.0"})["apps"]["03_scale_choices"]
+
+    assert row["paired_baseline_p95_ms"] == 25.0 and row["paired_baseline_samples"] == 2
+    assert row["slider_p95_ratio"] == round(30.0 / 25.0, 3)
+    assert row["slider_p95_ratio_to_first_baseline"] == round(30.0 / 20.0, 3)
+    assert row["response_p95_ratio"] == round(31.0 / 25.0, 3)
