@@ -171,9 +171,9 @@ def app_rows(repeat: int) -> list[dict]:
                  "ms": _press(app.tolerance, [1.0, 1.25, 1.5, 1.75, 2.0], repeat)})
     # scale: the area with most practices, the band slider
     app = scale.build("")
-    areas = app.areas
-    app.area.value = str(areas.sort_values("practices").iloc[-1].ccg)
-    rows.append({"app": "03 scale", "control": "band", "largest": f"{int(areas.practices.max())} practices",
+    largest = max(app.area_rows, key=lambda r: r["practices"])
+    app.area.value = str(largest["ccg"])
+    rows.append({"app": "03 scale", "control": "band", "largest": f"{int(largest['practices'])} practices",
                  "ms": _press(app.band, [(30_000, 50_000), (25_000, 45_000), (35_000, 55_000)], repeat)})
     # trust sandbox: as many players as allowed, longest matches, most generations
     mix_max = {k: 0 for k in trust_model.STRATEGIES}

@@ -45,3 +45,18 @@ def test_the_committed_growth_figures_cover_every_table():
     assert max(r["practices"] for r in doc["shapley"]) == 60
     assert any(r["practices"] > 6_000 for r in doc["scale"])
     assert all("within_budget" in r for r in doc["apps"])
+
+
+def test_the_apps_table_runs_against_the_apps_as_they_are():
+    """The table of apps at their largest settings drives each app's own controls: a renamed
+    attribute (it once read ``ScaleApp.areas``, long gone) must fail here, not on the next run."""
+    rows = bench_growth.app_rows(1)
+    assert [(r["app"], r["control"]) for r in rows] == [
+        ("02 autonomy", "tolerance"), ("03 scale", "band"), ("04 trust", "noise (sandbox)"),
+        ("04 trust", "noise (sandbox)"), ("04b deciding", "spread (vote or agree)"),
+        ("04b deciding", "people (who speaks)")]
+    assert all(r["ms"] > 0 for r in rows)
+    from pcn_workbook import data
+
+    largest = max(r["practices"] for r in data.area_rows(data.nhs_practice_rows()[0]))
+    assert rows[1]["largest"] == f"{largest} practices"  # the area with most practices was chosen
