@@ -271,12 +271,14 @@ def test_one_browser_cannot_open_more_than_its_share(people):
 def test_a_page_that_never_connects_gives_its_place_back(people, voila_server):
     """A tab closed while its page loaded: the page had its kernel, its script never ran, so no
     unload message came. Its place comes back after UNOPENED_SECONDS, not the ten-minute cull."""
+    asked = time.monotonic()  # the page's kernel is given while this request runs the notebook
     code, _ = get(voila_server, APP, f"pcn_room={TOKEN}")  # the page, as a browser gets it, never run
     assert code == 200
     assert status(voila_server)["apps_open"] == 1
-    began = time.monotonic()
     wait_for_empty_room(voila_server, timeout=UNOPENED_SECONDS + 30)
-    assert time.monotonic() - began >= UNOPENED_SECONDS - 1  # not before its time
+    # not before its time, counted from when the page was asked for (on a slow machine the page
+    # itself took 8 s to come back, and the kernel's time had been running since it was given)
+    assert time.monotonic() - asked >= UNOPENED_SECONDS - 1
 
 
 def test_a_page_that_connected_keeps_its_kernel_past_that_time(people, voila_server):
