@@ -109,3 +109,18 @@ def test_seed_averages_lie_between_the_single_runs(way, seeds):
     totals = [rp.run(dataclasses.replace(way, seed=s)).total for s in seeds]
     assert min(totals) - 1e-9 <= rows[-1]["total"] <= max(totals) + 1e-9
     assert 0 <= rows[-1]["collapsed"] <= 1
+
+
+@PROPERTY
+@given(ways(), st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=6))
+def test_the_averages_over_seeds_are_those_of_the_runs_one_by_one(way, seeds):
+    """compare_over_seeds and outcome_means run every seed at once: each figure is exactly (the
+    same float) what the runs one seed at a time give."""
+    runs = [rp.run(dataclasses.replace(way, seed=k)) for k in seeds]
+    rows = rp.compare_over_seeds({"a": way}, seeds=seeds)
+    for t, row in enumerate(rows):
+        assert row["total"] == math.fsum(r.rows[t]["total"] for r in runs) / len(runs)
+        assert row["trust"] == math.fsum(r.rows[t]["trust"] for r in runs) / len(runs)
+        assert row["collapsed"] == sum(r.rows[t]["collapsed"] for r in runs) / len(runs)
+    means = rp.outcome_means(way, seeds=seeds)
+    assert means == {k: sum(r.counts()[k] for r in runs) / len(runs) for k in rp.OUTCOMES}
