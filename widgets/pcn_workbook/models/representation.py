@@ -239,37 +239,18 @@ def run_on(u, settings: RepresentationSettings) -> RepresentationRun:
 
 
 def _simulate(u: np.ndarray, settings: RepresentationSettings) -> RepresentationRun:
-    """``run_on`` for settings already checked and draws of the right shape."""
-    attended = [0] * settings.people
-    trust, collapsed, total, rows = 1.0, False, 0.0, []
-    follow, report = settings.follow_through, settings.report_chance
-    for t in range(1, settings.meetings + 1):
-        view, mandate, actions, reported = u[t - 1]
-        person = (t - 1) % settings.people
-        weight = settings.influence(attended[person])
-        if collapsed:
-            outcome, value = "collapsed", 0.0
-        else:
-            attended[person] += 1
-            if not settings.briefed and view >= settings.view_match:
-                outcome, value = "view", 0.0
-            elif settings.mandate == RIGID and mandate >= settings.foreseen:
-                outcome, value = "outside", 0.0
-            elif mandate < settings.overstep_chance(t):
-                outcome, value = "overstep", -weight
-            elif actions >= follow:
-                outcome, value = "dropped", 0.0
-            else:
-                outcome, value = "kept", weight
-            if reported < report:
-                trust = min(1.0, trust + settings.trust_up)
-            else:
-                trust = trust - settings.trust_down
-            collapsed = trust < settings.collapse - 1e-9  # so that 1 - 4 x 0.15 counts as 0.4, not below it
-        total += value
-        rows.append({"meeting": t, "person": person + 1, "influence": weight, "outcome": outcome, "value": value,
-                     "total": total, "trust": trust, "collapsed": collapsed})
-    return RepresentationRun(settings, tuple(rows))
+    """``run_on`` for settings already checked and draws of the right shape: one seed's column of
+    ``_play``, as rows."""
+    played = _play(u[:, None, :], settings)
+    people = settings.people
+    rows = tuple(
+        {"meeting": t + 1, "person": t % people + 1, "influence": weight, "outcome": OUTCOME_NAMES[code],
+         "value": value, "total": total, "trust": trust, "collapsed": collapsed}
+        for t, (weight, code, value, total, trust, collapsed) in enumerate(zip(
+            played.weight[:, 0].tolist(), played.outcome[:, 0].tolist(), played.value[:, 0].tolist(),
+            played.total[:, 0].tolist(), played.trust[:, 0].tolist(), played.collapsed[:, 0].tolist()))
+    )
+    return RepresentationRun(settings, rows)
 
 
 def compare_over_seeds(ways: Mapping[str, RepresentationSettings], seeds: Iterable[int] = range(40)) -> list[dict]:
@@ -303,54 +284,44 @@ def outcome_means(settings: RepresentationSettings, seeds: Iterable[int] = range
 
 
 @dataclass(frozen=True)
-class _Batch:
+class _Played:
     """Every seed's run of one way of working at once, meeting by meeting (rows) and seed by seed
-    (columns): the running total, the trust, whether representation has collapsed, and the
-    outcome (its index in OUTCOMES). Read only."""
+    (columns): the representative's influence, the outcome (its index in OUTCOMES), the value it
+    kept, the running total, the trust, and whether representation has collapsed. Read only."""
 
+    weight: np.ndarray
+    outcome: np.ndarray
+    value: np.ndarray
     total: np.ndarray
     trust: np.ndarray
     collapsed: np.ndarray
-    outcome: np.ndarray
 
 
-def _batch(settings: RepresentationSettings, seeds: list[int]) -> _Batch:
-    """``_simulate`` for every seed at once, remembered for the last ways of working asked for.
-
-    The averages over 40 seeds are what an app step draws; running the seeds one by one cost a
-    slider step 8-17 ms, and a batch is small (4 arrays of meetings x seeds), so far more ways
-    are kept than whole runs could be. The settings are checked first, on every call, so a value
-    that merely compares equal to a remembered one (``True`` for ``1``) is refused as it would be
-    uncached.
-    """
-    settings.validate()
-    return _batch_checked(settings, tuple(seeds))
+OUTCOME_NAMES = tuple(OUTCOMES)
+_CODE = {name: i for i, name in enumerate(OUTCOME_NAMES)}
 
 
-_CODE = {name: i for i, name in enumerate(OUTCOMES)}
-
-
-@lru_cache(maxsize=64)
-def _batch_checked(settings: RepresentationSettings, seeds: tuple[int, ...]) -> _Batch:
-    # the same arithmetic as _simulate, element by element, so every figure is the same float
-    u = np.stack([_draws(replace(settings, seed=s)) for s in seeds], axis=1)  # meetings x seeds x 4
-    n, people = len(seeds), settings.people
+def _play(u: np.ndarray, settings: RepresentationSettings) -> _Played:
+    """The meetings of assumptions 1-8 for every column of draws ``u`` (meetings x seeds x 4: view,
+    mandate, actions, report) at once. The one place the model's rules are written: a single run is
+    one column of it, the averages over seeds are all the columns."""
+    n, people = u.shape[1], settings.people
     attended = np.zeros((people, n))
     trust, collapsed, total = np.ones(n), np.zeros(n, dtype=bool), np.zeros(n)
     follow, report = settings.follow_through, settings.report_chance
     shape = (settings.meetings, n)
-    totals, trusts, collapses = np.empty(shape), np.empty(shape), np.empty(shape, dtype=bool)
-    outcomes = np.empty(shape, dtype=np.int64)
+    weights, values, totals, trusts = (np.empty(shape) for _ in range(4))
+    collapses, outcomes = np.empty(shape, dtype=bool), np.empty(shape, dtype=np.int64)
     for t in range(1, settings.meetings + 1):
         view, mandate, actions, reported = u[t - 1].T
         person = (t - 1) % people
         before = attended[person]
         weight = (before + 1) / (before + 1 + settings.ramp)  # settings.influence, for every seed
-        live = ~collapsed
+        live = ~collapsed  # a collapsed seat stays collapsed: nothing more is kept, trust stands
         attended[person] = before + live
         code = np.full(n, _CODE["collapsed"])
         value = np.zeros(n)
-        rest = live.copy()
+        rest = live.copy()  # the checks in order (assumptions 4-6): the first that applies decides
         if not settings.briefed:
             hit = rest & (view >= settings.view_match)
             code[hit], rest = _CODE["view"], rest & ~hit
@@ -364,12 +335,33 @@ def _batch_checked(settings: RepresentationSettings, seeds: tuple[int, ...]) -> 
         code[rest], value[rest] = _CODE["kept"], weight[rest]
         moved = np.where(reported < report, np.minimum(1.0, trust + settings.trust_up), trust - settings.trust_down)
         trust = np.where(live, moved, trust)
+        # so that 1 - 4 x 0.15 counts as 0.4, not below it
         collapsed = np.where(live, trust < settings.collapse - 1e-9, collapsed)
         total = total + value
-        totals[t - 1], trusts[t - 1], collapses[t - 1], outcomes[t - 1] = total, trust, collapsed, code
-    for array in (totals, trusts, collapses, outcomes):
+        weights[t - 1], outcomes[t - 1], values[t - 1] = weight, code, value
+        totals[t - 1], trusts[t - 1], collapses[t - 1] = total, trust, collapsed
+    played = _Played(weights, outcomes, values, totals, trusts, collapses)
+    for array in vars(played).values():
         array.setflags(write=False)
-    return _Batch(totals, trusts, collapses, outcomes)
+    return played
+
+
+def _batch(settings: RepresentationSettings, seeds: list[int]) -> _Played:
+    """``_play`` over the seeds' draws, remembered for the last ways of working asked for.
+
+    The averages over 40 seeds are what an app step draws; running the seeds one by one cost a
+    slider step 8-17 ms, and a batch is small (6 arrays of meetings x seeds), so far more ways
+    are kept than whole runs could be. The settings are checked first, on every call, so a value
+    that merely compares equal to a remembered one (``True`` for ``1``) is refused as it would be
+    uncached.
+    """
+    settings.validate()
+    return _batch_checked(settings, tuple(seeds))
+
+
+@lru_cache(maxsize=64)
+def _batch_checked(settings: RepresentationSettings, seeds: tuple[int, ...]) -> _Played:
+    return _play(np.stack([_draws(replace(settings, seed=s)) for s in seeds], axis=1), settings)
 
 
 # --- checks --------------------------------------------------------------------------------------
