@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
@@ -307,7 +308,7 @@ def compare(
     table = _on_the_table(group, changes)
     fixed = _tolerance_free(group, table, rule, seed)
     names, alone, solo, worthwhile = group.names, fixed.alone, fixed.solo, fixed.worthwhile
-    slack = {p: tolerance * size for p, size in fixed.sizes.items()}
+    slack = {p.name: tolerance * p.list_size for p in group.practices}
     decisions = len(table) + 2  # each function on the table, the practice's money, the rest of the practice
 
     def outcome(regime, adopted, net, pooled, **extra) -> Outcome:
@@ -355,12 +356,10 @@ class _ToleranceFree:
 
     group: Group
     table: tuple[Change, ...]
-    sizes: dict[str, int]
     solo: dict[str, dict[str, float]]  # change key -> practice -> v_c({i})
     alone: dict[str, float]  # practice -> what it makes going it alone
     worthwhile: tuple[Change, ...]  # changes that pay group-wide
     mine: dict[str, dict[str, float]]  # worthwhile change key -> its split without transfers
-    bundle_net: dict[str, float]
     shares: dict[str, float]  # the rule's split of the worthwhile bundle
     pooled: dict[str, float]  # the merger's per-patient split
     _without: dict[tuple[str, ...], dict[str, float]] = field(default_factory=dict)
@@ -376,6 +375,11 @@ class _ToleranceFree:
             self._without[key] = found
         return found
 
+    @cached_property
+    def bundle_net(self) -> dict[str, float]:
+        """Each practice's gain when every worthwhile change runs group-wide, no transfers."""
+        return self.without_transfers(self.worthwhile)
+
 
 def _tolerance_free(group: Group, table: tuple[Change, ...], rule: str, seed: int | None) -> _ToleranceFree:
     """The tolerance-free part of ``compare``, kept in the group's memo: a slider that moves only
@@ -389,10 +393,9 @@ def _tolerance_free(group: Group, table: tuple[Change, ...], rule: str, seed: in
     solo = {c.key: {p: coalition_value(group, c, [p]) for p in names} for c in table}
     alone = {p: sum(solo[c.key][p] for c in table) for p in names}
     worthwhile = tuple(c for c in table if coalition_value(group, c, names) > 0)
-    found = _ToleranceFree(group, table, {p.name: p.list_size for p in group.practices}, solo, alone, worthwhile,
-                           {c.key: allocate(group, "none", [c]) for c in worthwhile}, {},
+    found = _ToleranceFree(group, table, solo, alone, worthwhile,
+                           {c.key: allocate(group, "none", [c]) for c in worthwhile},
                            dict(allocate(group, rule, worthwhile, seed)), allocate(group, "per_capita", worthwhile))
-    found.bundle_net = found.without_transfers(worthwhile)
     if seed is not None or rule != "shapley" or len(names) <= EXACT_LIMIT:
         if len(group._memo) >= MEMO_LIMIT:
             group._memo.clear()
