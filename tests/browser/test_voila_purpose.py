@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,30 @@ def test_compass_follows_the_keyboard_and_a_typed_statement_is_checked(tab, voil
     assert tab.page.locator(f"{NARRATIVE} q b").count() == 0  # ... and never becomes markup
     assert "Met" in shown and "Is it shared?" in shown
     assert "All" not in tab.page.inner_text(".pcn-share-link")  # nothing typed goes into the link
+    tab.assert_clean()
+
+
+def test_chart_code_that_arrives_late_still_draws_and_follows_the_slider(tab, voila_server):
+    """anywidget gives a model's set-up two seconds; Vega's bundle can take longer to arrive and
+    parse on a busy machine or a phone. Held back three seconds, it must still draw the chart, with
+    no "[anywidget] Failed to initialize model." and no patch lost."""
+    held = []
+
+    def slowly(route):
+        held.append(route.request.url)
+        time.sleep(3.0)
+        route.continue_()
+
+    tab.page.route("**/pcn-assets/livechart-*.js", slowly)
+    tab.open(APP + "?step=compass&inward=6&outward=3")
+    tab.page.wait_for_selector(INWARD, state="visible")
+    tab.wait_for_chart(CHART)
+    assert held, "the chart code was not fetched from the server"
+    embed = f"{CHART} .vega-embed"
+    text = tab.page.inner_text(NARRATIVE)
+    tab.press_on(INWARD, "ArrowRight")
+    assert "inward 7, outward 3" in tab.wait_for_text_change(NARRATIVE, text)
+    tab.page.wait_for_function("s => document.querySelector(s).dataset.updates === '1'", arg=embed)
     tab.assert_clean()
 
 

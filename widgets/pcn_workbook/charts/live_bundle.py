@@ -61,10 +61,20 @@ def build_bundle_elsewhere() -> Path:
 
 def loader(url: str) -> str:
     """A widget's whole JavaScript when the bundle is served: import it (once per page), then hand
-    the model's set-up and each view to it."""
+    the model's set-up and each view to it.
+
+    ``initialize`` starts the import and returns at once. anywidget allows a model's set-up two
+    seconds (``AbortSignal.timeout(2000)``, then "[anywidget] Failed to initialize model."), and
+    fetching and parsing Vega's 900 KB takes longer than that on a loaded machine, or on a phone.
+    The bundle's own set-up runs when it has loaded; a patch sent before then is not lost, because
+    that set-up asks the kernel for any version it missed (see ``live.js``). ``render`` waits for
+    the import, and anywidget gives a view all the time it needs."""
     return ("let lib;\n"
             f"const load = async () => (await (lib ??= import(new URL({json.dumps(url)}, document.baseURI).href))).default;\n"
             "export default {\n"
-            "  async initialize(ctx) { return (await load()).initialize?.(ctx); },\n"
+            "  initialize(ctx) {\n"
+            "    load().then((m) => m.initialize?.(ctx))"
+            ".catch((e) => console.warn('[pcn live chart] the chart code did not load:', e));\n"
+            "  },\n"
             "  async render(ctx) { return (await load()).render(ctx); },\n"
             "};\n")
