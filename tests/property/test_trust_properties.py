@@ -16,7 +16,9 @@ DETERMINISTIC = [k for k, s in tr.STRATEGIES.items() if not s.uses_chance]
 keys = st.sampled_from(KEYS)
 deterministic_keys = st.sampled_from(DETERMINISTIC)
 rounds = st.integers(1, 40)
-noises = st.one_of(st.just(0.0), st.floats(0.0, 0.5, allow_nan=False))
+# whole percentages are what the app's sliders give (and the engine keeps their draws); any
+# other chance takes the engine's other path
+noises = st.one_of(st.just(0.0), st.integers(0, 50).map(lambda k: k / 100), st.floats(0.0, 0.5, allow_nan=False))
 seeds = st.integers(0, 2**32 - 1)
 payoff_values = st.one_of(st.integers(-5, 5).map(float), st.floats(-10, 10, allow_nan=False, allow_subnormal=False))
 payoffs = st.builds(tr.Payoffs, payoff_values, payoff_values, payoff_values, payoff_values)
@@ -144,6 +146,44 @@ def test_the_numpy_engine_plays_the_rules_move_for_move(batch):
 
 
 @PROPERTY
+@given(batches())
+def test_the_engine_counts_two_rounds_at_a_time_what_the_rules_play(batch):
+    """``_tally`` (two rounds a numpy step, 8-bit counts) counts the outcomes of the rules' moves."""
+    import numpy as np
+
+    pairs, draws = batch
+    ca = np.array([tr._CODE[a] for a, _ in pairs])
+    cb = np.array([tr._CODE[b] for _, b in pairs])
+    rounds = len(draws[0])
+    codes = np.array([[fa << 3 | fb << 2 | xa << 1 | xb for fa, fb, xa, xb in (match[r] for match in draws)]
+                      for r in range(rounds)], dtype=np.uint8)
+    counts = tr._tally(ca, cb, codes, rounds)
+    outcomes = [(tr.SHARE, tr.SHARE), (tr.SHARE, tr.HOARD), (tr.HOARD, tr.SHARE), (tr.HOARD, tr.HOARD)]
+    for m, ((a, b), mine) in enumerate(zip(pairs, draws)):
+        actions = by_the_rules(a, b, mine)[1]
+        assert counts[m].tolist() == [actions.count(o) for o in outcomes], (a, b)
+
+
+@PROPERTY
+@given(st.integers(0, 2**32 - 1), noises)
+def test_a_kept_draw_as_a_whole_percentage_is_a_mistake_exactly_when_the_draw_is(h, noise):
+    """The kept form of a draw h, floor(100 h / 2^32), decides a mistake at k% as h itself does."""
+    k = tr._percent(noise)
+    if k is not None:
+        assert (h < tr._threshold(noise)) == ((100 * h) >> 32 < k)
+    assert all(tr._percent(j / 100) == j for j in range(51))
+
+
+@PROPERTY
+@given(mixes(max_players=8), st.integers(1, 12), st.integers(0, 50), seeds)
+def test_a_tournament_plays_the_same_with_its_draws_kept_or_new(mix, n, percent, seed):
+    tr._KEPT.clear()
+    fresh = tr.tournament(mix, rounds=n, noise=percent / 100, seed=seed)
+    tr.tournament(mix, rounds=n, noise=(percent + 7) % 51 / 100, seed=seed)  # the same draws, another chance
+    assert tr.tournament(mix, rounds=n, noise=percent / 100, seed=seed) == fresh
+
+
+@PROPERTY
 @given(keys, keys, rounds, noises, seeds)
 def test_the_engines_draws_are_the_ones_match_uses(a, b, n, noise, seed):
     import numpy as np
@@ -203,6 +243,45 @@ def test_evolution_keeps_the_population_size_and_the_keys(mix, generations, n, n
         assert all(after[k] == 0 for k in after if before[k] == 0)  # extinct strategies stay extinct
     assert all(0 <= c <= 1 for c in r.cooperation)
     assert r == tr.evolve(mix, generations=generations, rounds=n, noise=noise, replace=replace, seed=seed)
+
+
+def evolution_match_by_match(mix, generations, rounds, noise, replace, seed):
+    """Assumption 5 played with ``match`` alone: each generation's tournament is its scheduled
+    matches; its seed and the tie-breaks come from one seeded stream, as in ``evolve``."""
+    import random
+
+    counts = {k: mix[k] for k in tr.STRATEGIES if k in mix}
+    size, rng = sum(counts.values()), random.Random(seed)
+    history, cooperation = [dict(counts)], []
+    for g in range(generations + 1):
+        players = tr.population(counts)
+        scores, shared = [0.0] * size, 0
+        for i, j, s in tr.schedule(players, rng.getrandbits(32)):
+            m = tr.match(players[i], players[j], rounds=rounds, noise=noise, seed=s)
+            scores[i] += m.totals[0]
+            scores[j] += m.totals[1]
+            shared += sum(x == tr.SHARE for pair in m.actions for x in pair)
+        cooperation.append(shared / (size * (size - 1) * rounds))
+        if g == generations:
+            break
+        tie = [rng.random() for _ in range(size)]
+        ranked = sorted(range(size), key=lambda i: (scores[i], tie[i]))
+        for i in ranked[:replace]:
+            counts[players[i]] -= 1
+        for i in ranked[size - replace:]:
+            counts[players[i]] += 1
+        history.append(dict(counts))
+    return history, cooperation
+
+
+@EXPENSIVE
+@given(mixes(max_players=8), st.integers(0, 4), st.integers(1, 10), noises, st.integers(0, 4), seeds)
+def test_evolution_is_its_tournaments_played_match_by_match(mix, generations, n, noise, replace, seed):
+    replace = min(replace, sum(mix.values()) // 2)
+    r = tr.evolve(mix, generations=generations, rounds=n, noise=noise, replace=replace, seed=seed)
+    history, cooperation = evolution_match_by_match(mix, generations, n, noise, replace, seed)
+    assert list(r.counts) == history
+    assert all(math.isclose(x, y, abs_tol=1e-12) for x, y in zip(r.cooperation, cooperation))
 
 
 # --- over-communication --------------------------------------------------------------------------

@@ -82,6 +82,7 @@ import math
 import operator
 import random
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -508,8 +509,7 @@ def _tables():
     did_a, did_b = want_a ^ flip_a, want_b ^ flip_b
     step = ((after[sa, did_a, did_b] * n + after[sb, did_b, did_a]) * 16).astype(np.int32)
     seen = (want_a << 3 | want_b << 2 | did_a << 1 | did_b).astype(np.uint8)
-    tally = np.left_shift(np.uint64(1), (16 * (did_a * 2 + did_b)).astype(np.uint64))  # see ``_counts``
-    return np.array(start, dtype=np.int32), n, step, seen, tally
+    return np.array(start, dtype=np.int32), n, step, seen
 
 
 def _scratch(name: str, shape: tuple[int, ...], dtype):
@@ -536,7 +536,7 @@ def _run(ca, cb, codes, rounds: int):
     call)."""
     import numpy as np
 
-    start, n, step, _, _ = _tables()
+    start, n, step, _ = _tables()
     joint = (start[ca] * n + start[cb]) * 16
     rows = _scratch("rows", (rounds, len(joint)), np.int32)
     for r in range(rounds):  # one numpy step a round for all the matches
@@ -553,16 +553,52 @@ def _moves(ca, cb, codes, rounds: int):
     return _tables()[3][_run(ca, cb, codes, rounds)]
 
 
-def _counts(rows):
-    """Per match, how many rounds ended (S, S), (S, H), (H, S), (H, H) after mistakes: matches x 4.
-
-    Each row's tally is 1 in the 16 bits of its outcome, so one sum over the rounds counts all four
-    outcomes at once (a match has at most MAX_ROUNDS < 2^16 rounds)."""
+@lru_cache(maxsize=1)
+def _pair_tables():
+    """The engine's table for two rounds at a time, made from ``_tables``: for a joint state j and
+    the codes c1, c2 of two rounds, row j x 256 + 16 c1 + c2 holds the joint after both rounds
+    (already times 256) and the two rounds' outcomes, 1 in the 8 bits of each outcome (a match's
+    count of one outcome is at most MAX_ROUNDS < 2^8, so sums never carry); and the one-round
+    outcome tally in the same 8-bit form, for a last odd round. Half the numpy steps of ``_run``."""
     import numpy as np
 
-    tally = _tables()[4]
-    added = np.take(tally, rows, out=_scratch("tally", rows.shape, np.uint64), mode="clip").sum(axis=0, dtype=np.uint64)
-    return ((added[:, None] >> np.array([0, 16, 32, 48], dtype=np.uint64)) & np.uint64(0xFFFF)).astype(np.int64)
+    _, n, step, seen = _tables()
+    one = np.left_shift(np.uint32(1), (8 * (seen & 3)).astype(np.uint32))  # outcome = A's action x 2 + B's
+    first = np.arange(n * n)[:, None, None] * 16 + np.arange(16)[None, :, None]
+    second = step[first] + np.arange(16)[None, None, :]
+    after = (step[second] // 16 * 256).astype(np.int32).reshape(-1)
+    return after, (one[first] + one[second]).astype(np.uint32).reshape(-1), one
+
+
+assert MAX_ROUNDS < 256  # the 8-bit counts of _pair_tables
+
+
+def _tally(ca, cb, codes, rounds: int):
+    """Outcome counts (matches x 4) of matches between strategy numbers ``ca`` and ``cb`` with
+    ``codes`` (rounds x matches, or None): as ``_run`` would play them, two rounds a step."""
+    import numpy as np
+
+    start, n, _, _ = _tables()
+    after, two, one = _pair_tables()
+    joint = (start[ca] * n + start[cb]) * 256
+    pairs = rounds // 2
+    rows = _scratch("pair_rows", (pairs, len(joint)), np.int32)
+    if codes is None:
+        both = None
+    else:
+        both = np.left_shift(codes[0:2 * pairs:2], np.uint8(4), out=_scratch("both", (pairs, len(joint)), np.uint8))
+        np.bitwise_or(both, codes[1:2 * pairs:2], out=both)
+    for r in range(pairs):
+        if both is None:
+            rows[r] = joint
+        else:
+            np.add(joint, both[r], out=rows[r])
+        after.take(rows[r], out=joint, mode="clip")
+    added = np.take(two, rows, out=_scratch("pair_tally", rows.shape, np.uint32), mode="clip").sum(axis=0, dtype=np.uint32)
+    if rounds % 2:
+        last = joint // 16 if codes is None else joint // 16 + codes[rounds - 1]
+        added += one[last]
+    return ((added[:, None] >> np.array([0, 8, 16, 24], dtype=np.uint32)) & np.uint32(0xFF)).astype(np.int64)
 
 
 def _mix64_np(z, spare=None):
@@ -655,13 +691,14 @@ def _fixed_counts(rounds: int):
 
     k = len(STRATEGIES)
     ca, cb = np.repeat(np.arange(k), k), np.tile(np.arange(k), k)
-    return _counts(_run(ca, cb, None, rounds)).reshape(k, k, 4)
+    return _tally(ca, cb, None, rounds).reshape(k, k, 4)
 
 
-def _many(ca, cb, seeds, rounds: int, noise):
+def _many(ca, cb, seeds, rounds: int, noise, draws: _Draws | None = None):
     """Outcome counts (matches x 4) of matches with these strategy numbers and seeds (or, as a
     numpy array, their stream keys), each as ``match`` would play it; ``noise`` is one chance of a
-    mistake for all the matches or one per match."""
+    mistake for all the matches or one per match. ``draws``: the same matches' numbers, kept
+    (``_draws``), read when the noise is a whole percentage."""
     import numpy as np
 
     ca, cb = np.asarray(ca), np.asarray(cb)
@@ -669,10 +706,104 @@ def _many(ca, cb, seeds, rounds: int, noise):
         limits = np.array([_threshold(x) for x in noise], dtype=np.uint32)
     else:
         limits = np.uint32(_threshold(noise))
-    if not np.any(limits > 0) and not (_uses_chance()[ca] | _uses_chance()[cb]).any():
+    chance = _uses_chance()[ca] | _uses_chance()[cb]
+    if not np.any(limits > 0) and not chance.any():
         return _fixed_counts(rounds)[ca, cb]
+    percent = None if draws is None or np.ndim(noise) else _percent(noise)
+    if percent is not None:
+        return _tally(ca, cb, draws.codes(percent, chance), rounds)
     keys = seeds if isinstance(seeds, np.ndarray) else _keys_np(seeds)
-    return _counts(_run(ca, cb, _codes(ca, cb, keys, rounds, limits), rounds))
+    return _tally(ca, cb, _codes(ca, cb, keys, rounds, limits), rounds)
+
+
+# --- the numbers of a tournament, kept --------------------------------------------------------
+# A tournament's numbers depend on its seed, its number of players and its rounds, never on the
+# chance of a mistake, the payoffs or who plays whom; an evolution's tournament seeds do not depend
+# on its results. So moving the noise slider replays tournaments whose numbers are already known:
+# they are kept, in a compact form that answers "is this a mistake?" for any whole percentage.
+
+def _percent(noise: float) -> int | None:
+    """k when ``noise`` makes mistakes exactly where k% would (a 32-bit draw h is a mistake when
+    h < ceil(k x 2^32 / 100), worked out in whole numbers), else None."""
+    k = round(noise * 100)
+    return k if _threshold(noise) == -(-k * 2 ** 32 // 100) else None
+
+
+class _Draws:
+    """One tournament's numbers: the matches' stream keys; for each round and match, A's and B's
+    mistake draw h as the whole percentage floor(100 h / 2^32), so that h is a mistake at k% exactly
+    when that is below k (h < ceil(k 2^32 / 100) if and only if 100 h < k 2^32); and the chance
+    choices (A's hoards: 2, B's: 1). The last two are made the first time they are needed."""
+
+    __slots__ = ("keys", "rounds", "a", "b", "chance")
+
+    def __init__(self, keys, rounds: int):
+        self.keys, self.rounds, self.a, self.b, self.chance = keys, rounds, None, None, None
+
+    def _mistakes(self) -> None:
+        import numpy as np
+
+        shape = (self.rounds, len(self.keys))
+        z = np.add(self.keys[None, :], _offsets(self.rounds, 0)[:, None], out=_scratch("numbers", shape, np.uint64))
+        spare = _scratch("spare", shape, np.uint64)
+        _mix64_np(z, spare)
+        hundred, top = np.uint64(100), np.uint64(32)
+        np.bitwise_and(z, np.uint64(_MASK32), out=spare)
+        self.a = np.right_shift(np.multiply(spare, hundred, out=spare), top, out=spare).astype(np.uint8)
+        np.right_shift(z, top, out=z)
+        self.b = np.right_shift(np.multiply(z, hundred, out=z), top, out=z).astype(np.uint8)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(0 if x is None else x.nbytes for x in (self.a, self.b, self.chance))
+
+    def codes(self, percent: int, chance):
+        """The engine's codes at ``percent``% mistakes, with chance choices for the matches where
+        ``chance`` is true (a scratch array)."""
+        import numpy as np
+
+        if self.a is None:
+            self._mistakes()
+        shape = self.a.shape
+        codes = _scratch("codes", shape, np.uint8)
+        hit = _scratch("hit", shape, np.bool_).view(np.uint8)
+        k = np.uint8(percent)
+        np.left_shift(np.less(self.a, k, out=hit.view(np.bool_)).view(np.uint8), np.uint8(3), out=codes)
+        np.less(self.b, k, out=hit.view(np.bool_))
+        np.bitwise_or(codes, np.left_shift(hit, np.uint8(2), out=hit), out=codes)
+        if chance.any():
+            if self.chance is None:
+                low, high = _halves_np(self.keys, self.rounds, 1)
+                self.chance = ((low >> np.uint32(31)).astype(np.uint8) << np.uint8(1)) | (high >> np.uint32(31)).astype(np.uint8)
+            np.bitwise_or(codes, np.bitwise_and(self.chance, np.where(chance, 3, 0).astype(np.uint8)[None, :]), out=codes)
+        return codes
+
+
+KEPT_DRAWS_BYTES = 16 * 2 ** 20  # an evolution of 60 players, 50 rounds, 50 generations needs 9 MB
+_KEPT: OrderedDict[tuple[int, int, int], _Draws] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+
+
+def _draws(seed: int, n: int, rounds: int) -> _Draws:
+    """The numbers of a tournament of ``n`` players (seed, rounds), kept between calls (the most
+    recently used, up to KEPT_DRAWS_BYTES)."""
+    import numpy as np
+
+    key = (seed, n, rounds)
+    with _KEPT_LOCK:
+        kept = _KEPT.get(key)
+        if kept is not None:
+            _KEPT.move_to_end(key)
+            return kept
+    offsets = _pairings(n)[2]
+    # the k-th match's seed is number k of the tournament's stream; its key is that seed's key
+    kept = _Draws(_mix64_np(_mix64_np(offsets + np.uint64(_stream_key(seed)))), rounds)
+    with _KEPT_LOCK:
+        _KEPT[key] = kept
+        total = sum(d.nbytes for d in _KEPT.values())
+        while total > KEPT_DRAWS_BYTES and len(_KEPT) > 1:
+            total -= _KEPT.popitem(last=False)[1].nbytes
+    return kept
 
 
 def _payoff_vectors(payoffs: Payoffs):
@@ -772,12 +903,10 @@ def _tournament(players, rounds, noise, seed, payoffs) -> TournamentResult:
     import numpy as np
 
     n = len(players)
-    i, j, offsets = _pairings(n)
+    i, j, _ = _pairings(n)
     codes = np.array([_CODE[p] for p in players])
-    ca, cb = codes[i], codes[j]
-    # the k-th match's seed is number k of the tournament's stream; its key is that seed's key
-    keys = _mix64_np(_mix64_np(offsets + np.uint64(_stream_key(seed))))
-    counts = _many(ca, cb, keys, rounds, noise)
+    draws = _draws(seed, n, rounds)
+    counts = _many(codes[i], codes[j], draws.keys, rounds, noise, draws)
     score_a, score_b = _payoff_vectors(payoffs)
     scores = np.bincount(i, counts @ score_a, n) + np.bincount(j, counts @ score_b, n)
     actions = n * (n - 1) * rounds  # two actions a round, n(n-1)/2 matches
