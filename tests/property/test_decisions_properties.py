@@ -157,6 +157,20 @@ def test_all_seeds_at_once_is_each_seed_run_alone(s, seeds):
 
 
 @PROPERTY
+@given(decision_settings(max_meetings=30), decision_settings(max_meetings=30))
+def test_kept_draws_give_each_seed_exactly_its_own_proposals_and_draws(s, other):
+    """A slider step reuses the seeds' normals and rogue draws: mean + spread x normal must be the
+    very numbers ``proposal_values`` draws, for any mean and spread, and nothing may change them."""
+    s2 = dataclasses.replace(other, practices=s.practices, meetings=s.meetings, seed=s.seed)
+    normals, draws = dc._kept_seed_draws((s.seed,), s.meetings, s.practices)
+    for x in (s, s2):
+        assert np.array_equal(x.mean_value + x.spread * normals[0], dc.proposal_values(x))
+        assert np.array_equal(draws[0], dc.rogue_draws(x))
+    with pytest.raises(ValueError):
+        normals[0, 0, 0] = 99.0
+
+
+@PROPERTY
 @given(decision_settings(), st.sampled_from(["practices", "meetings", "mean_value", "spread",
                                              "rogue_base", "rogue_step", "consensus_meetings", "seed"]),
        st.sampled_from([-1, 10**6, math.nan, None, "3"]))

@@ -65,6 +65,7 @@ import math
 import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -257,24 +258,44 @@ def compare_over_seeds(settings: DecisionSettings, seeds: Iterable[int] = range(
     """
     settings.validate()
     seeds = _seed_list(seeds)
-    values = np.stack([proposal_values(_with_seed(settings, seed)) for seed in seeds])
-    draws = np.stack([rogue_draws(_with_seed(settings, seed)) for seed in seeds])
+    size = len(seeds) * settings.meetings * settings.practices
+    draw = _kept_seed_draws if size <= KEPT_DRAWS else _seed_draws
+    normals, draws = draw(tuple(seeds), settings.meetings, settings.practices)
+    values = settings.mean_value + settings.spread * normals  # what rng.normal(mean, spread) computes
     cube = {VOTE: _vote_over_seeds(values, draws, settings), CONSENSUS: _consensus_over_seeds(values, settings)}
     out = []
     for regime, other in ((VOTE, CONSENSUS), (CONSENSUS, VOTE)):
         c = cube[regime]
-        ahead = (c["value"] > cube[other]["value"]).mean(axis=0)
-        low, high = np.percentile(c["value"], [10, 90], axis=0)
+        ahead = (c["value"] > cube[other]["value"]).mean(axis=0).tolist()
+        low, high = (x.tolist() for x in np.percentile(c["value"], [10, 90], axis=0))
+        decided, value, rogue = (c[k].mean(axis=0).tolist() for k in ("decisions", "value", "rogue"))
         for t in range(settings.meetings):
             out.append({
-                "meeting": t + 1, "regime": regime,
-                "decisions": float(c["decisions"][:, t].mean()),
-                "value": float(c["value"][:, t].mean()),
-                "rogue": float(c["rogue"][:, t].mean()),
-                "seeds": len(seeds), "value_low": float(low[t]), "value_high": float(high[t]),
-                "ahead": float(ahead[t]),
+                "meeting": t + 1, "regime": regime, "decisions": decided[t], "value": value[t], "rogue": rogue[t],
+                "seeds": len(seeds), "value_low": low[t], "value_high": high[t], "ahead": ahead[t],
             })
     return out
+
+
+KEPT_DRAWS = 40 * 200 * 30  # numbers per kept set: the app's 40 runs at the largest settings, 3.8 MB
+
+
+def _seed_draws(seeds: tuple[int, ...], meetings: int, practices: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each seed, the standard normals behind its proposal values and its rogue draws, shaped
+    (seeds, meetings, practices), read-only. ``mean + spread x normal`` is exactly what
+    ``rng.normal(mean, spread)`` returns (the tests compare it with ``proposal_values``)."""
+    normals, draws = np.empty((len(seeds), meetings, practices)), np.empty((len(seeds), meetings, practices))
+    for k, seed in enumerate(seeds):
+        values, rogue = _streams(seed)
+        normals[k] = values.standard_normal(size=(meetings, practices))
+        draws[k] = rogue.random(size=(meetings, practices))
+    normals.flags.writeable = draws.flags.writeable = False
+    return normals, draws
+
+
+# They do not depend on the other settings, so a slider step reuses them (up to KEPT_DRAWS numbers
+# in each of the four sets kept).
+_kept_seed_draws = lru_cache(maxsize=4)(_seed_draws)
 
 
 def _vote_over_seeds(values: np.ndarray, draws: np.ndarray, settings: DecisionSettings) -> dict[str, np.ndarray]:
