@@ -431,8 +431,9 @@ def _play(sa: Strategy, sb: Strategy, rounds: int, noise: float,
 # Each rule above needs only a little memory of the past. Here each is written again as a machine:
 # (its state before round 1, the move it makes in a state (None: by chance, half and half), the
 # state it moves to once it has seen both actions of a round, after mistakes). The engine plays
-# tables made from these, one numpy step a round for all matches at once; the tests check it
-# against the rules move for move.
+# tables made from these, one numpy step a round for all matches at once (``_run``, for the moves
+# of a match) or two rounds a step (``_tally``, for counts, from a table made from the first); the
+# tests check both against the rules move for move.
 
 def _detective_move(state):
     seen, hit_back, last = state  # rounds seen (up to 4), hoarded on while testing, the other's last
