@@ -163,7 +163,9 @@ def evolution_template() -> alt.LayerChart:
     area = alt.Chart(alt.NamedData("counts")).mark_area().encode(
         x=alt.X("generation:Q", title="Generation", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("count:Q", title="Players", stack="zero"),
-        color=alt.Color("strategy:N", title="Strategy", scale=_strategy_scale(), legend=alt.Legend(orient="right", labelLimit=0)),
+        # under the chart: on the right the legend ran into the names at the areas' ends
+        color=alt.Color("strategy:N", title="Strategy", scale=_strategy_scale(),
+                        legend=alt.Legend(orient="bottom", columns=4, labelLimit=0)),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("generation:Q"), alt.Tooltip("strategy:N"), alt.Tooltip("count:Q")],
     )
