@@ -643,6 +643,26 @@ def _halves_np(keys, rounds: int, first: int):
     return low, np.right_shift(z, np.uint64(32), out=z).astype(np.uint32)
 
 
+def _mistake_numbers(keys, rounds: int):
+    """Number 2r of each stream for every round r: rounds x len(keys) uint64 (with the spare work
+    array of the same shape; both scratch arrays)."""
+    import numpy as np
+
+    shape = (rounds, len(keys))
+    z = np.add(keys[None, :], _offsets(rounds, 0)[:, None], out=_scratch("numbers", shape, np.uint64))
+    spare = _scratch("spare", shape, np.uint64)
+    return _mix64_np(z, spare), spare
+
+
+def _chance_codes(keys, rounds: int):
+    """From number 2r + 1 of each stream, the engine's chance bits for every round: A's choice is
+    hoard (2), B's (1), where a Random player hoards when its half / 2^32 >= 1/2 (uint8)."""
+    import numpy as np
+
+    low, high = _halves_np(keys, rounds, 1)
+    return ((low >> np.uint32(31)).astype(np.uint8) << np.uint8(1)) | (high >> np.uint32(31)).astype(np.uint8)
+
+
 def _codes(ca, cb, keys, rounds: int, limits):
     """The engine's codes (see ``_tables``) for matches with these stream keys, from the same
     numbers ``_play`` uses; ``limits`` is ``_threshold(noise)``, one for all or one per match."""
@@ -655,9 +675,7 @@ def _codes(ca, cb, keys, rounds: int, limits):
     shape = (rounds, len(ca))
     codes = np.zeros(shape, dtype=np.uint8)
     if mistakes:  # number 2r: a mistake when the player's half / 2^32 < noise
-        z = np.add(keys[None, :], _offsets(rounds, 0)[:, None], out=_scratch("numbers", shape, np.uint64))
-        spare = _scratch("spare", shape, np.uint64)
-        _mix64_np(z, spare)
+        z, spare = _mistake_numbers(keys, rounds)
         # compared in place on the 64-bit numbers, without splitting them: B's half (the high 32
         # bits) is below L exactly when the number is below L x 2^32; A's half (the low 32 bits)
         # is below L exactly when the number shifted up by 32 bits is.
@@ -668,11 +686,9 @@ def _codes(ca, cb, keys, rounds: int, limits):
         np.left_shift(z, np.uint64(32), out=spare)
         np.less(spare, top, out=hit)
         np.bitwise_or(codes, np.left_shift(hit.view(np.uint8), np.uint8(3), out=hit.view(np.uint8)), out=codes)
-    if chance.any():  # number 2r + 1: a Random player hoards when its half / 2^32 >= 1/2
+    if chance.any():
         cols = np.flatnonzero(chance)
-        low, high = _halves_np(keys[cols], rounds, 1)
-        hoards_a, hoards_b = (low >> np.uint32(31)).astype(np.uint8), (high >> np.uint32(31)).astype(np.uint8)
-        codes[:, cols] += (hoards_a << np.uint8(1)) + hoards_b
+        codes[:, cols] += _chance_codes(keys[cols], rounds)
     return codes
 
 
@@ -695,11 +711,11 @@ def _fixed_counts(rounds: int):
     return _tally(ca, cb, None, rounds).reshape(k, k, 4)
 
 
-def _many(ca, cb, seeds, rounds: int, noise, draws: _Draws | None = None):
+def _many(ca, cb, seeds, rounds: int, noise):
     """Outcome counts (matches x 4) of matches with these strategy numbers and seeds (or, as a
-    numpy array, their stream keys), each as ``match`` would play it; ``noise`` is one chance of a
-    mistake for all the matches or one per match. ``draws``: the same matches' numbers, kept
-    (``_draws``), read when the noise is a whole percentage."""
+    numpy array, their stream keys; or the matches' kept numbers, ``_draws``, read as they are when
+    the noise is a whole percentage), each as ``match`` would play it; ``noise`` is one chance of a
+    mistake for all the matches or one per match."""
     import numpy as np
 
     ca, cb = np.asarray(ca), np.asarray(cb)
@@ -710,9 +726,11 @@ def _many(ca, cb, seeds, rounds: int, noise, draws: _Draws | None = None):
     chance = _uses_chance()[ca] | _uses_chance()[cb]
     if not np.any(limits > 0) and not chance.any():
         return _fixed_counts(rounds)[ca, cb]
-    percent = None if draws is None or np.ndim(noise) else _percent(noise)
-    if percent is not None:
-        return _tally(ca, cb, draws.codes(percent, chance), rounds)
+    if isinstance(seeds, _Draws):
+        percent = None if np.ndim(noise) else _percent(noise)
+        if percent is not None:
+            return _tally(ca, cb, seeds.codes(percent, chance), rounds)
+        seeds = seeds.keys
     keys = seeds if isinstance(seeds, np.ndarray) else _keys_np(seeds)
     return _tally(ca, cb, _codes(ca, cb, keys, rounds, limits), rounds)
 
@@ -744,10 +762,7 @@ class _Draws:
     def _mistakes(self) -> None:
         import numpy as np
 
-        shape = (self.rounds, len(self.keys))
-        z = np.add(self.keys[None, :], _offsets(self.rounds, 0)[:, None], out=_scratch("numbers", shape, np.uint64))
-        spare = _scratch("spare", shape, np.uint64)
-        _mix64_np(z, spare)
+        z, spare = _mistake_numbers(self.keys, self.rounds)
         hundred, top = np.uint64(100), np.uint64(32)
         np.bitwise_and(z, np.uint64(_MASK32), out=spare)
         self.a = np.right_shift(np.multiply(spare, hundred, out=spare), top, out=spare).astype(np.uint8)
@@ -774,8 +789,7 @@ class _Draws:
         np.bitwise_or(codes, np.left_shift(hit, np.uint8(2), out=hit), out=codes)
         if chance.any():
             if self.chance is None:
-                low, high = _halves_np(self.keys, self.rounds, 1)
-                self.chance = ((low >> np.uint32(31)).astype(np.uint8) << np.uint8(1)) | (high >> np.uint32(31)).astype(np.uint8)
+                self.chance = _chance_codes(self.keys, self.rounds)
             np.bitwise_or(codes, np.bitwise_and(self.chance, np.where(chance, 3, 0).astype(np.uint8)[None, :]), out=codes)
         return codes
 
@@ -787,7 +801,9 @@ _KEPT_LOCK = threading.Lock()
 
 def _draws(seed: int, n: int, rounds: int) -> _Draws:
     """The numbers of a tournament of ``n`` players (seed, rounds), kept between calls (the most
-    recently used, up to KEPT_DRAWS_BYTES)."""
+    recently used, up to KEPT_DRAWS_BYTES; an entry's arrays are made when first read, so the one
+    added last is counted at the next call: at most one tournament's, 1 MB at the model's largest,
+    over the bound)."""
     import numpy as np
 
     key = (seed, n, rounds)
@@ -906,8 +922,7 @@ def _tournament(players, rounds, noise, seed, payoffs) -> TournamentResult:
     n = len(players)
     i, j, _ = _pairings(n)
     codes = np.array([_CODE[p] for p in players])
-    draws = _draws(seed, n, rounds)
-    counts = _many(codes[i], codes[j], draws.keys, rounds, noise, draws)
+    counts = _many(codes[i], codes[j], _draws(seed, n, rounds), rounds, noise)
     score_a, score_b = _payoff_vectors(payoffs)
     scores = np.bincount(i, counts @ score_a, n) + np.bincount(j, counts @ score_b, n)
     actions = n * (n - 1) * rounds  # two actions a round, n(n-1)/2 matches
