@@ -88,6 +88,17 @@ class Tab:
         )
         return self.page.inner_text(selector)
 
+    def wait_for_text(self, selector: str, needle: str) -> str:
+        """Wait until the element's text contains ``needle``; return its text. Each widget's new
+        value is its own message, so one widget can show a change before another does."""
+        self.page.wait_for_function(
+            "([sel, needle]) => { const e = document.querySelector(sel);"
+            " return e !== null && e.innerText.includes(needle); }",
+            arg=[selector, needle],
+            timeout=WAIT_MS,
+        )
+        return self.page.inner_text(selector)
+
     def kernel_id(self) -> str:
         """The id of this page's kernel (from Voila's page config)."""
         return self.page.evaluate(

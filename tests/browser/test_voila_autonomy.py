@@ -114,5 +114,5 @@ def test_prediction_then_reveal_and_the_merger_pressure_chart(tab, voila_server)
     assert "B: some of it" in reveal and "£" in reveal
     tab.wait_for_chart(".pcn-pressure-chart")
     assert tab.page.locator(".pcn-pressure-chart .role-mark").count() > 0
-    assert "the gap opens" in tab.page.inner_text(".pcn-pressure-note").lower()
+    assert "The gap opens" in tab.wait_for_text(".pcn-pressure-note", "The gap opens")
     tab.assert_clean()

@@ -51,7 +51,7 @@ def test_representation_step_answers_its_controls(tab, voila_server):
     assert tab.wait_for_svg_change(".pcn-representation-chart", svg) != svg
     tab.page.get_by_role("button", name="A rigid mandate").click()
     assert "outside the mandate" in tab.wait_for_text_change(NARRATIVE, text)
-    assert "mandate=rigid" in tab.page.inner_text(".pcn-share-link")
+    assert "mandate=rigid" in tab.wait_for_text(".pcn-share-link", "mandate=rigid")
     tab.assert_clean()
 
 

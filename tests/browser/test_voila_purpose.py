@@ -57,7 +57,7 @@ def test_compass_follows_the_keyboard_and_a_typed_statement_is_checked(tab, voil
     assert tab.page.get_attribute(embed, "data-embeds") == "1"  # changed in place, not drawn again
     assert "inward 7, outward 3" in tab.wait_for_text_change(NARRATIVE, text)
     assert tab.page.get_attribute(embed, "aria-label") != label  # the description follows the data
-    assert "inward=7" in tab.page.inner_text(".pcn-share-link")
+    assert "inward=7" in tab.wait_for_text(".pcn-share-link", "inward=7")
 
     tab.page.get_by_role("button", name="2 Three questions").click()
     box = tab.page.locator(".pcn-statement textarea")

@@ -57,8 +57,7 @@ def test_evolution_waits_for_a_prediction_then_draws_and_reacts(tab, voila_serve
     assert tab.page.locator(".pcn-evolution-chart").count() == 0  # nothing is shown before the guess
     tab.page.get_by_role("button", name="Tit for tat", exact=True).click()
     svg = tab.wait_for_chart(".pcn-evolution-chart")
-    assert "You predicted" in tab.page.inner_text(NARRATIVE)
-    text = tab.page.inner_text(NARRATIVE)
+    text = tab.wait_for_text(NARRATIVE, "You predicted")
     tab.press_on(".pcn-generations .noUi-handle", "ArrowRight")
     assert tab.wait_for_svg_change(".pcn-evolution-chart", svg) != svg
     tab.wait_for_text_change(NARRATIVE, text)
