@@ -68,11 +68,15 @@ class VoilaServer:
         port: int | None = None,
         extra_args: tuple[str, ...] = (),
         env: dict[str, str] | None = None,
+        pools: dict[str, int] | None = None,
     ):
         """``extra_args`` go to ``serve`` (e.g. ``("--room", "--host", "127.0.0.1")``); ``env`` is
-        added to the server's environment (e.g. ``PCN_WORKBOOK_TOKEN`` for a known room token)."""
+        added to the server's environment (e.g. ``PCN_WORKBOOK_TOKEN`` for a known room token).
+        ``pools`` (preheat only) keeps kernels ready for just these notebooks (``serve --pool 0
+        --pool NOTEBOOK=N``): a test of one app need not start a kernel for every other app."""
         self.notebooks = Path(notebooks)
         self.preheat = preheat
+        self.pools = dict(pools) if preheat and pools is not None else None
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = Path(log_path)
@@ -80,6 +84,10 @@ class VoilaServer:
         command = [sys.executable, "-m", "pcn_workbook.cli", "serve", "--port", str(self.port)]
         command += ["--notebooks", str(self.notebooks)]
         command += [] if preheat else ["--no-preheat"]
+        if self.pools is not None:
+            command += ["--pool", "0"]
+            for notebook, size in self.pools.items():
+                command += ["--pool", f"{notebook}={size}"]
         command += list(extra_args)
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
@@ -125,9 +133,14 @@ class VoilaServer:
             time.sleep(0.2)
 
     def wait_for_pools(self, timeout: float = 180) -> None:
-        """Preheat only: wait until every notebook's kernel pool has been filled once.
+        """Preheat only: wait until every pool has been filled once: those named in ``pools``
+        (a pool of size 0 is never filled), else every notebook's.
 
         Voila pools every ``*.ipynb`` under the folder, except in ``.ipynb_checkpoints``."""
+        if self.pools is not None:
+            for notebook in (nb for nb, size in self.pools.items() if size > 0):
+                self.wait_for_log(rf"Kernel pool of {re.escape(notebook)} is filled", 1, timeout)
+            return
         notebooks = [
             p for p in self.notebooks.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
         ]

@@ -113,25 +113,61 @@ def test_the_iri_grammar_is_left_out_of_jsonschema_but_can_still_be_imported():
     assert out.split() == ["False", "True"]
 
 
+def _formats(node) -> set[str]:
+    """Every string "format" a JSON schema names, at any depth."""
+    found = set()
+    if isinstance(node, dict):
+        if isinstance(node.get("format"), str):
+            found.add(node["format"])
+        for value in node.values():
+            found |= _formats(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _formats(value)
+    return found
+
+
 def test_vega_lite_never_asks_for_the_iri_formats_left_out():
     """The trade above is free only while Altair's schema never uses the "iri" formats."""
     import altair as alt
 
-    schema = alt.vegalite.v6.schema.core.load_schema()
-    formats = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            if isinstance(node.get("format"), str):
-                formats.add(node["format"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(schema)
+    formats = _formats(alt.vegalite.v6.schema.core.load_schema())
     assert formats and not formats & {"iri", "iri-reference"}
+
+
+def test_jupyters_event_schemas_never_ask_for_the_iri_formats_left_out():
+    """The same trade in the server (``serve.run``): jupyter_events checks the server's events
+    against these schemas with jsonschema."""
+    import importlib.util
+
+    import yaml
+
+    formats, files = set(), 0
+    for package in ("jupyter_events", "jupyter_server", "jupyterlab_server", "voila"):
+        root = Path(importlib.util.find_spec(package).origin).parent
+        for path in [*root.rglob("*.yaml"), *root.rglob("*.yml"), *root.rglob("*schema*.json")]:
+            files += 1
+            for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+                formats |= _formats(document)
+    assert files >= 5 and "uri" in formats  # the schemas were found and read
+    assert not formats & {"iri", "iri-reference"}
+
+
+def test_the_server_starts_voila_without_the_iri_grammar(tmp_path):
+    code = f"""
+import sys
+from pathlib import Path
+from pcn_workbook import serve
+made = serve.workbook_voila
+def spy(*args):
+    app = made(*args)
+    app.start = lambda self: print(sorted(m for m in ("jsonschema", "jupyter_events", "rfc3987_syntax") if m in sys.modules))
+    return app
+serve.workbook_voila = spy
+serve.run(serve.ServeOptions(notebooks=Path({str(REPO / "notebooks")!r}), preheat=False))  # start() never binds its port
+"""
+    out = _run_in_fresh_python(code, {"PCN_WORKBOOK_DB": f"sqlite:///{tmp_path / 'store.sqlite3'}"})
+    assert out.splitlines()[-1] == "['jsonschema', 'jupyter_events']"
 
 
 def test_altair_still_rejects_a_bad_chart():

@@ -1,7 +1,8 @@
 """Real Voila + real headless Chromium.
 
 Layered fixtures (as Voila's own tests do): a test module picks the server by overriding
-``voila_notebooks`` (folder served) and ``voila_preheat`` (kernel pool on/off); ``voila_server``
+``voila_notebooks`` (folder served), ``voila_preheat`` (kernel pool on/off) and ``voila_pools``
+(which notebooks keep a kernel ready); ``voila_server``
 starts ``pcn-workbook serve`` once per module on a free port and kills it afterwards. ``tab`` is a
 fresh browser context per test that records console errors, page errors and every request to a
 host other than 127.0.0.1/localhost.
@@ -38,9 +39,17 @@ def voila_preheat() -> bool:
 
 
 @pytest.fixture(scope="module")
-def voila_server(voila_notebooks, voila_preheat, tmp_path_factory):
+def voila_pools() -> dict[str, int] | None:
+    """Preheat only: kernels kept ready per notebook (None: one for every notebook served).
+    A module that opens one app overrides it with that app alone: a pool for each of the other
+    apps would only start kernels that no page takes, on the same two cores as the tests."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def voila_server(voila_notebooks, voila_preheat, voila_pools, tmp_path_factory):
     log_path = tmp_path_factory.mktemp("voila") / "voila.log"
-    with VoilaServer(voila_notebooks, preheat=voila_preheat, log_path=log_path) as server:
+    with VoilaServer(voila_notebooks, preheat=voila_preheat, log_path=log_path, pools=voila_pools) as server:
         if voila_preheat:
             server.wait_for_pools()
         yield server

@@ -29,6 +29,11 @@ def voila_preheat(request):
     return request.param
 
 
+@pytest.fixture(scope="module")
+def voila_pools():
+    return {NOTEBOOK.name: 1}  # this app only
+
+
 def open_app(tab, server, query: str = "") -> str:
     if server.preheat:
         server.wait_for_pool(NOTEBOOK.name)  # so this page really gets a preheated kernel

@@ -22,6 +22,11 @@ def voila_preheat():
     return True  # as in a workshop: pages take kernels from the pool
 
 
+@pytest.fixture(scope="module")
+def voila_pools():
+    return {NOTEBOOK.name: 1, TRUST.name: 1}  # this app, and the trust game whose old links lead here
+
+
 def open_app(tab, server, query: str = "", ready: str = ".pcn-steps") -> None:
     server.wait_for_pool(NOTEBOOK.name)
     tab.open(APP + query)

@@ -22,6 +22,11 @@ def voila_preheat():
     return True  # as in a workshop: pages take kernels from the pool
 
 
+@pytest.fixture(scope="module")
+def voila_pools():
+    return {NOTEBOOK.name: 1}  # this app only
+
+
 def open_app(tab, server, query: str = "") -> None:
     server.wait_for_pool(NOTEBOOK.name)
     tab.open(APP + query)
