@@ -88,13 +88,21 @@ FIRST_SCREENS = [("purpose", ""), ("purpose", "step=compass"), ("autonomy", ""),
                  ("stories", ""), ("stories", "tags=ae_pressure")]
 
 
-@pytest.mark.parametrize(("app", "query"), FIRST_SCREENS)
-def test_a_first_screen_needs_no_pandas(checked_datasets, app, query):
-    code = (f"import sys\nfrom pcn_workbook.apps import {app}\nwidget = {app}.build({query!r})\n"
-            "assert 'pcn-app' in widget._dom_classes\n"
-            "print(sorted(m for m in ('pandas', 'pandera') if m in sys.modules))")
-    out = _run_in_fresh_python(code, {**FRESH_PAGE, **checked_datasets})
-    assert out.split()[-1] == "[]"
+def test_no_first_screen_needs_pandas(checked_datasets):
+    """One fresh process builds the first screens in turn and notes what each one loaded: modules
+    only accumulate, so if none is loaded at the end, none of the screens needs it on its own."""
+    code = f"""
+import json, sys
+from importlib import import_module
+seen = {{}}
+for app, query in {FIRST_SCREENS!r}:
+    widget = import_module("pcn_workbook.apps." + app).build(query)
+    assert "pcn-app" in widget._dom_classes, (app, query)
+    seen[app + "?" + query] = sorted(m for m in ("pandas", "pandera") if m in sys.modules)
+print(json.dumps(seen))
+"""
+    seen = json.loads(_run_in_fresh_python(code, {**FRESH_PAGE, **checked_datasets}).splitlines()[-1])
+    assert seen == {f"{app}?{query}": [] for app, query in FIRST_SCREENS}
 
 
 def test_an_empty_cache_still_checks_with_pandera(tmp_path):
