@@ -36,33 +36,36 @@ PAIRS = [
 NOISY = dict(n=600, rounds=10, noise=0.05)
 
 
-def run_oracle(args: list[str], jobs=None):
+def run_oracle(jobs: list[dict]) -> dict:
     if not ORACLE_PYTHON.exists():
         reason = f"the axelrod oracle venv is missing ({ORACLE_PYTHON}); `make test` creates it"
         if os.environ.get("CI"):
             pytest.fail(reason)  # in CI the oracle must run, never be skipped
         pytest.skip(reason)
-    done = subprocess.run([str(ORACLE_PYTHON), str(ORACLE_SCRIPT), *args], input=json.dumps(jobs or []),
+    done = subprocess.run([str(ORACLE_PYTHON), str(ORACLE_SCRIPT)], input=json.dumps(jobs),
                           capture_output=True, text=True, timeout=600, check=True)
     return json.loads(done.stdout)
 
 
 @pytest.fixture(scope="module")
 def oracle() -> dict:
-    """Every match this module checks, played once by axelrod in one subprocess."""
+    """Every match this module checks, played once by axelrod in one subprocess (which also says
+    which strategies it knows), keyed by (a, b, rounds, noise, seed)."""
     jobs = [dict(a=a, b=b, rounds=r, noise=0.0, seed=None) for a in DETERMINISTIC for b in DETERMINISTIC for r in ROUNDS]
     jobs += [dict(a=a, b=b, rounds=NOISY["rounds"], noise=NOISY["noise"], seed=s) for a, b in PAIRS for s in range(NOISY["n"])]
-    results = run_oracle([], jobs)
-    return {(j["a"], j["b"], j["rounds"], j["noise"], j["seed"]): r for j, r in zip(jobs, results)}
+    answer = run_oracle(jobs)
+    played = {(j["a"], j["b"], j["rounds"], j["noise"], j["seed"]): r for j, r in zip(jobs, answer["matches"])}
+    return {"strategies": answer["strategies"], **played}
 
 
 def oracle_match(oracle, a: str, b: str, rounds: int, noise: float = 0.0, seed: int | None = None):
     found = oracle[(a, b, rounds, noise, seed)]
+    assert found is not None, f"the oracle has no strategy for {a} or {b}"
     return tuple(tuple(pair) for pair in found["actions"]), [tuple(x) for x in found["scores"]]
 
 
-def test_every_deterministic_strategy_has_an_oracle():
-    assert run_oracle(["--strategies"]) == sorted(DETERMINISTIC)
+def test_every_deterministic_strategy_has_an_oracle(oracle):
+    assert oracle["strategies"] == sorted(DETERMINISTIC)
 
 
 @pytest.mark.parametrize("rounds", ROUNDS)
