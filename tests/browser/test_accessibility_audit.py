@@ -1,8 +1,10 @@
 """Issue 13: axe-core finds no serious or critical problem in any chapter app, at any of its steps,
 and the controls can be reached by keyboard with a visible focus ring.
 
-One Voila server for the module (no preheat) and one page load per app: the step-walk apps are
-walked by clicking their step buttons, so every step is audited in the page a participant uses.
+One Voila server for the module (no preheat) and one page load per app, reached as a participant
+reaches it: by its card on the gallery page (which tests that each card opens its app, without a
+second page load per app). The step-walk apps are walked by clicking their step buttons, so every
+step is audited in the page a participant uses.
 Moderate and minor findings are not failures; they are printed (``pytest -s``) for the record.
 """
 
@@ -28,6 +30,15 @@ def app_url(name: str) -> str:
     return f"voila/render/{name}.ipynb"
 
 
+def open_from_gallery(tab, name: str) -> None:
+    """Open the gallery, click the app's card, and wait for the app's widgets."""
+    tab.open("")
+    tab.page.click(f".pcn-card a[href$='/{name}.ipynb']")
+    tab.page.wait_for_url(f"**/{app_url(name)}")
+    tab.page.wait_for_selector(".pcn-app-cell .jupyter-widgets", state="visible")
+    assert "Traceback" not in tab.page.inner_text("body")
+
+
 def settle(page) -> None:
     """Wait until every live chart on the page has drawn (an audit of a half-drawn page is noise)."""
     page.wait_for_function(
@@ -47,10 +58,16 @@ def active_step(page) -> str:
     return page.inner_text(".pcn-steps button.mod-active")
 
 
+def test_every_notebook_is_audited_and_opened_from_its_card():
+    """A new chapter notebook must join one of the lists above (so its card is tested too)."""
+    served = {p.stem for p in (REPO / "notebooks").glob("*.ipynb") if not p.name.startswith((".", "_"))}
+    assert served == {*STEP_WALKS, *SINGLE_PAGES, STORIES}
+
+
 @pytest.mark.parametrize("name", sorted(STEP_WALKS))
 def test_every_step_of_a_guided_walk_passes_axe(tab, name):
     steps = STEP_WALKS[name]
-    tab.open(app_url(name))
+    open_from_gallery(tab, name)
     tab.page.wait_for_selector(".pcn-steps", state="visible")
     failures: list[str] = []
     for key, label in steps:
@@ -68,7 +85,7 @@ def test_every_step_of_a_guided_walk_passes_axe(tab, name):
 
 @pytest.mark.parametrize("name", sorted(SINGLE_PAGES))
 def test_single_page_apps_pass_axe(tab, name):
-    tab.open(app_url(name))
+    open_from_gallery(tab, name)
     tab.wait_for_chart(SINGLE_PAGES[name])
     failures: list[str] = []
     check(tab.page, name, failures)
@@ -77,7 +94,7 @@ def test_single_page_apps_pass_axe(tab, name):
 
 
 def test_the_stories_form_passes_axe_empty_and_filled(tab):
-    tab.open(app_url(STORIES))
+    open_from_gallery(tab, STORIES)
     tab.page.wait_for_selector(".pcn-field-when textarea", state="visible")
     tab.page.wait_for_selector(".pcn-checklist li")
     failures: list[str] = []

@@ -1,4 +1,7 @@
-"""The landing page of the real notebooks/ folder: a card per notebook; each link opens its app."""
+"""The landing page of the real notebooks/ folder: a card per notebook, titled by its heading.
+
+That each card opens its app is tested where each app is opened anyway: the accessibility audit
+(test_accessibility_audit.py) reaches every app by its card, so no app starts a kernel twice."""
 
 from __future__ import annotations
 
@@ -36,15 +39,4 @@ def test_gallery_lists_every_notebook(tab):
         assert title == (re.sub(r"[*_`]", "", heading) if heading else title)
     if not NOTEBOOKS:
         assert "No notebooks here yet" in tab.page.inner_text("body")
-    tab.assert_clean()
-
-
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
-def test_each_card_opens_its_app(tab, notebook):
-    tab.open("")
-    tab.page.click(f".pcn-card a[href$='/{notebook.name}']")
-    tab.page.wait_for_url(f"**/voila/render/{notebook.name}")
-    tab.page.wait_for_selector(".pcn-app-cell .jupyter-widgets", state="visible")
-
-    assert "Traceback" not in tab.page.inner_text("body")
     tab.assert_clean()
