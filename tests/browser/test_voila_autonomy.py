@@ -1,6 +1,7 @@
 """Chapter 2, the autonomy paradox app, as a workshop participant meets it (CSS classes set in
-pcn_workbook.apps.autonomy). Every test runs against a preheated server and a cold one: a preheated
-kernel runs the notebook before the browser asks, so the query string takes another path."""
+pcn_workbook.apps.autonomy). Loading and links are tested against a preheated server and a cold
+one: a preheated kernel runs the notebook before the browser asks, so the query string takes
+another path. What the loaded app then does is tested once, preheated (``preheated_only``)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,13 @@ def voila_preheat(request):
 @pytest.fixture(scope="module")
 def voila_pools():
     return {NOTEBOOK.name: 1}  # this app only
+
+
+def preheated_only(server) -> None:
+    """What the app does once loaded does not depend on how its kernel started: tested once, in a
+    preheated kernel (as in a workshop); loading and links are tested in both."""
+    if not server.preheat:
+        pytest.skip("the same in a fresh kernel; tested in a preheated one")
 
 
 def open_app(tab, server, query: str = "") -> str:
@@ -72,6 +80,7 @@ def test_app_loads_without_errors(tab, voila_server):
 
 
 def test_arrow_keys_move_chart_and_narrative(tab, voila_server):
+    preheated_only(voila_server)
     start_svg = open_app(tab, voila_server)
     start_text = tab.page.inner_text(NARRATIVE)
     start_readout = tab.page.inner_text(READOUT)
@@ -111,6 +120,7 @@ def test_malformed_query_gives_a_message_not_a_traceback(tab, voila_server):
 
 
 def test_prediction_then_reveal_and_the_merger_pressure_chart(tab, voila_server):
+    preheated_only(voila_server)
     open_app(tab, voila_server)
     assert tab.page.inner_text(".pcn-prediction").strip() == ""  # nothing is given away first
     tab.page.click(".pcn-predict button:has-text('B: some of it')")
