@@ -24,6 +24,44 @@ from voila_browser import CHROMIUM, launch_chromium  # noqa: E402  (one place fo
 
 PATIENCE_MS = 90_000
 
+# The slowest files, slowest first (clean-clone run of 2026-12-07 on two cores, seconds of test
+# time): xdist hands a worker a whole file at a time, in this order, so a long file no longer
+# starts near the end while the other worker has nothing left to do. test_print comes first
+# because it builds the book (~130 s); the other book files use that build and come after the
+# two long browser files, so they start once the build is done rather than wait on its lock.
+SLOWEST_FIRST = (
+    "tests/book/test_print.py",  # 189, with the book build
+    "tests/browser/test_voila_workshop.py",  # 292
+    "tests/browser/test_voila_room.py",  # 206
+    "tests/browser/test_voila_autonomy.py",  # 89
+    "tests/browser/test_voila_scale.py",  # 88
+    "tests/browser/test_accessibility_audit.py",  # 85
+    "tests/browser/test_screen_sizes.py",  # 70
+    "tests/browser/test_kernel_messages.py",  # 69
+    "tests/book/test_offline_pages.py",  # 58
+    "tests/book/test_book_accessibility.py",  # 47
+)
+
+
+def pytest_configure(config):
+    # xdist's own order (files with the most tests first) would put the short unit-test files
+    # first and the few long browser tests last; keep the order pytest_collection_modifyitems sets.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def _rank(item) -> tuple[int, int]:
+    path = item.nodeid.split("::", 1)[0]
+    if path in SLOWEST_FIRST:
+        return (0, SLOWEST_FIRST.index(path))
+    if path.startswith(("tests/browser/", "tests/book/")):
+        return (1, 0)  # every other browser or book file before the short unit tests
+    return (2, 0)
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=_rank)  # stable: a file's tests keep their order (a notebook's cells too)
+
 
 class PatientBrowser:
     """The Playwright browser, whose every new context waits ``PATIENCE_MS`` by default."""
