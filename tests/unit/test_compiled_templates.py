@@ -8,6 +8,7 @@ Jinja environments and count what Jinja compiles.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import jinja2
 import pytest
@@ -30,6 +31,13 @@ def compiles(monkeypatch) -> list[str]:
     return seen
 
 
+def _run(coroutine):
+    """Run a coroutine to its end on a thread of its own (this process may already run a loop:
+    Playwright's, in the browser tests that share the worker)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def _exporter(tmp_path) -> VoilaExporter:
     (tmp_path / "page.j2").write_text((tmp_path / "source").read_text(), encoding="utf-8")
     return VoilaExporter(template_paths=[str(tmp_path)], template_name="unused")
@@ -38,7 +46,7 @@ def _exporter(tmp_path) -> VoilaExporter:
 def _render(exporter: VoilaExporter, **context) -> str:
     """Render page.j2 as Voila does: its environment is an async one."""
     assert exporter.environment.is_async
-    return asyncio.run(exporter.environment.get_template("page.j2").render_async(**context))
+    return _run(exporter.environment.get_template("page.j2").render_async(**context))
 
 
 def test_a_second_page_environment_compiles_nothing(tmp_path, compiles):
@@ -68,7 +76,7 @@ def test_environments_that_write_different_code_never_share(tmp_path, compiles):
     sync = jinja2.Environment(loader=loader, bytecode_cache=shared.cache)
     asynchronous = jinja2.Environment(loader=loader, bytecode_cache=shared.cache, enable_async=True)
     assert sync.get_template("t").render(x=1) == "1!"
-    assert asyncio.run(asynchronous.get_template("t").render_async(x=2)) == "2!"
+    assert _run(asynchronous.get_template("t").render_async(x=2)) == "2!"
     assert len(shared.store) == 2 and compiles.count("t") == 2
     assert jinja2.Environment(loader=loader, bytecode_cache=shared.cache).get_template("t").render(x=3) == "3!"
     assert compiles.count("t") == 2  # the third (synchronous again) reused the first's code
