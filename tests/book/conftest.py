@@ -3,12 +3,16 @@
 The build runs exactly as a person would run it, from the repository root, into the repository's
 ``_build`` (git-ignored), so the notebook execution cache in ``_build/.jupyter_cache`` makes
 repeated test runs fast. ``PCN_BOOK_ROOT`` points the tests at another book root (for example a
-scratch copy). A lock file serialises builds when pytest-xdist runs several workers.
+scratch copy). A lock file serialises builds when pytest-xdist runs several workers, and the
+workers of one run share one build: the first writes what its build returned beside the lock,
+and a later worker of the same run (``PYTEST_XDIST_TESTRUNUID``) takes that instead of running
+Sphinx again over an unchanged book.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -44,13 +48,27 @@ def book_build() -> BookBuild:
     build_dir.mkdir(exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "PCN_VEGA_BASE_URL"}
     cmd = [_jupyter_book(), "build", str(root), "--warningiserror", "--keep-going"]
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same in every worker of one run
+    done = build_dir / ".book-test-result.json"
     with open(build_dir / ".book-test.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            earlier = json.loads(done.read_text(encoding="utf-8")) if run else {}
+        except (OSError, ValueError):
+            earlier = {}
+        if run and earlier.get("run") == run and earlier.get("root") == str(root):
+            return BookBuild(root=root, html=build_dir / "html", returncode=earlier["returncode"],
+                             output=earlier["output"], seconds=earlier["seconds"])
+        done.unlink(missing_ok=True)
         start = time.perf_counter()
         proc = subprocess.run(
             cmd, cwd=root, env=env, capture_output=True, text=True, timeout=1800, check=False
         )
         seconds = time.perf_counter() - start
+        if run:
+            done.write_text(json.dumps({"run": run, "root": str(root), "returncode": proc.returncode,
+                                        "output": proc.stdout + proc.stderr, "seconds": seconds}),
+                            encoding="utf-8")
     return BookBuild(
         root=root,
         html=build_dir / "html",
