@@ -24,11 +24,12 @@ from voila_browser import CHROMIUM, launch_chromium  # noqa: E402  (one place fo
 
 PATIENCE_MS = 90_000
 
-# The slowest files, slowest first (clean-clone run of 2026-12-07 on two cores, seconds of test
-# time): xdist hands a worker a whole file at a time, in this order, so a long file no longer
-# starts near the end while the other worker has nothing left to do. test_print comes first
-# because it builds the book (~130 s); the other book files use that build and come after the
-# two long browser files, so they start once the build is done rather than wait on its lock.
+# The slowest files, slowest first (seconds of test time in a clean-clone run of 2026-12-07 on two
+# cores, before that day's cuts): xdist hands a worker a whole file at a time, in this order, so a
+# long file no longer starts near the end while the other worker has nothing left to do.
+# test_print comes first because it builds the book (55 s from clean on an idle machine, more
+# beside the other worker); the other book files use that build and come after the two long
+# browser files, so they start once it is done rather than wait on its lock.
 SLOWEST_FIRST = (
     "tests/book/test_print.py",  # 189, with the book build
     "tests/browser/test_voila_workshop.py",  # 292
