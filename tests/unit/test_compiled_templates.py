@@ -38,8 +38,9 @@ def _run(coroutine):
         return thread.submit(asyncio.run, coroutine).result()
 
 
-def _exporter(tmp_path) -> VoilaExporter:
-    (tmp_path / "page.j2").write_text((tmp_path / "source").read_text(), encoding="utf-8")
+def _exporter(tmp_path, source: str) -> VoilaExporter:
+    """A Voila exporter (a page's) whose templates folder holds page.j2 with this source."""
+    (tmp_path / "page.j2").write_text(source, encoding="utf-8")
     return VoilaExporter(template_paths=[str(tmp_path)], template_name="unused")
 
 
@@ -52,8 +53,8 @@ def _render(exporter: VoilaExporter, **context) -> str:
 def test_a_second_page_environment_compiles_nothing(tmp_path, compiles):
     shared = serve.reuse_compiled_templates()
     assert serve.reuse_compiled_templates() is shared  # patched once, however often the server asks
-    (tmp_path / "source").write_text("{% for x in items %}[{{ x }}]{% endfor %}", encoding="utf-8")
-    first, second = _exporter(tmp_path), _exporter(tmp_path)
+    loop = "{% for x in items %}[{{ x }}]{% endfor %}"
+    first, second = _exporter(tmp_path, loop), _exporter(tmp_path, loop)
     assert first.environment is not second.environment  # as Voila does: one environment a page
     assert _render(first, items=[1, 2]) == "[1][2]"
     assert _render(second, items=[3]) == "[3]"
@@ -62,21 +63,19 @@ def test_a_second_page_environment_compiles_nothing(tmp_path, compiles):
 
 def test_an_edited_template_is_compiled_again(tmp_path, compiles):
     serve.reuse_compiled_templates()
-    (tmp_path / "source").write_text("old {{ x }}", encoding="utf-8")
-    assert _render(_exporter(tmp_path), x=1) == "old 1"
-    (tmp_path / "source").write_text("new {{ x }}", encoding="utf-8")
-    assert _render(_exporter(tmp_path), x=2) == "new 2"
+    assert _render(_exporter(tmp_path, "old {{ x }}"), x=1) == "old 1"
+    assert _render(_exporter(tmp_path, "new {{ x }}"), x=2) == "new 2"
     assert compiles.count("page.j2") == 2
 
 
-def test_environments_that_write_different_code_never_share(tmp_path, compiles):
+def test_environments_that_write_different_code_never_share(compiles):
     """A synchronous environment cannot run the code an async one wrote for the same template."""
-    shared = serve.CompiledTemplates()
+    shared = serve.compiled_templates_cache()
     loader = jinja2.DictLoader({"t": "{{ x }}!"})
-    sync = jinja2.Environment(loader=loader, bytecode_cache=shared.cache)
-    asynchronous = jinja2.Environment(loader=loader, bytecode_cache=shared.cache, enable_async=True)
+    sync = jinja2.Environment(loader=loader, bytecode_cache=shared)
+    asynchronous = jinja2.Environment(loader=loader, bytecode_cache=shared, enable_async=True)
     assert sync.get_template("t").render(x=1) == "1!"
     assert _run(asynchronous.get_template("t").render_async(x=2)) == "2!"
     assert len(shared.store) == 2 and compiles.count("t") == 2
-    assert jinja2.Environment(loader=loader, bytecode_cache=shared.cache).get_template("t").render(x=3) == "3!"
+    assert jinja2.Environment(loader=loader, bytecode_cache=shared).get_template("t").render(x=3) == "3!"
     assert compiles.count("t") == 2  # the third (synchronous again) reused the first's code

@@ -247,8 +247,8 @@ def allow_unload_shutdown() -> None:
     VoilaShutdownKernelHandler.check_xsrf_cookie = lambda self: None
 
 
-class CompiledTemplates:
-    """Jinja's bytecode cache, in memory and shared by every page's template environment.
+def compiled_templates_cache():
+    """Jinja's bytecode cache, in memory, for every page's template environment to share.
 
     Voila makes a new exporter, so a new Jinja environment, for each page it renders, and a new
     environment compiles its templates again: about 0.3 s of the server's one thread per page
@@ -256,42 +256,42 @@ class CompiledTemplates:
     keys a compiled template by its name and checks it against a hash of the template's source,
     so an edited template is compiled afresh; the key here also holds what changes the code Jinja
     writes (async or not, and the extensions), so environments set up differently never share.
+    (Jinja is imported here, not at the top: ``pcn-workbook --help`` stays fast.)
     """
+    from jinja2 import BytecodeCache
 
-    def __init__(self):
-        from jinja2 import BytecodeCache
+    class CompiledTemplates(BytecodeCache):
+        def __init__(self):
+            self.store: dict[tuple, bytes] = {}
 
-        store: dict[tuple, bytes] = {}
-
-        def key(bucket) -> tuple:
+        @staticmethod
+        def _key(bucket) -> tuple:
             env = bucket.environment
             return bucket.key, env.is_async, tuple(sorted(env.extensions))
 
-        class Cache(BytecodeCache):
-            def load_bytecode(self, bucket) -> None:
-                code = store.get(key(bucket))
-                if code is not None:
-                    bucket.bytecode_from_string(code)
+        def load_bytecode(self, bucket) -> None:
+            code = self.store.get(self._key(bucket))
+            if code is not None:
+                bucket.bytecode_from_string(code)
 
-            def dump_bytecode(self, bucket) -> None:
-                store[key(bucket)] = bucket.bytecode_to_string()
+        def dump_bytecode(self, bucket) -> None:
+            self.store[self._key(bucket)] = bucket.bytecode_to_string()
 
-        self.cache = Cache()
-        self.store = store
+    return CompiledTemplates()
 
 
-def reuse_compiled_templates() -> CompiledTemplates:
+def reuse_compiled_templates():
     """Give every Voila page's Jinja environment one shared cache of compiled templates."""
     from voila.exporter import VoilaExporter
 
     shared = getattr(VoilaExporter, "_pcn_compiled", None)
     if shared is None:
-        shared = CompiledTemplates()
+        shared = compiled_templates_cache()
         make = VoilaExporter._create_environment
 
         def create_environment(self):
             environment = make(self)
-            environment.bytecode_cache = shared.cache
+            environment.bytecode_cache = shared
             return environment
 
         VoilaExporter._create_environment = create_environment
