@@ -151,13 +151,7 @@ def start_room(folder: Path, notebook: str, pool: int, max_kernels: int, log_pat
 
 
 def kernel_processes(server: VoilaServer) -> int:
-    count = 0
-    for proc in server.processes()[1:]:
-        try:
-            count += any("ipykernel" in part for part in proc.cmdline())
-        except psutil.Error:
-            continue
-    return count
+    return len(server.kernels())
 
 
 class ServerSampler(threading.Thread):

@@ -274,12 +274,15 @@ async def _run(notebook: Path, attribute: bool, extra: dict[str, str] | None) ->
     from jupyter_client.manager import AsyncKernelManager
     from voila.execute import VoilaExecutor
 
+    from pcn_workbook.kernel import WorkbookKernelSpecManager
+
     nb = app_notebook(notebook)
     cells = [c for c in nb.cells if c.cell_type == "code"]
     if attribute:
         cells = [nbformat.v4.new_code_cell(IMPORT_HOOK), *cells, nbformat.v4.new_code_cell(IMPORT_REPORT)]
     nb.cells = cells
-    km = AsyncKernelManager(kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"))
+    km = AsyncKernelManager(kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
+                            kernel_spec_manager=WorkbookKernelSpecManager())  # the kernel serve starts
     started = time.perf_counter()
     await km.start_kernel(cwd=str(NOTEBOOKS), env=kernel_environment(notebook, extra))
     try:

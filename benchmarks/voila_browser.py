@@ -172,6 +172,18 @@ class VoilaServer:
         except psutil.NoSuchProcess:
             return []
 
+    def kernels(self) -> list[psutil.Process]:
+        """The kernel processes this server started (each is given its connection file with -f)."""
+        found = []
+        for proc in self.processes()[1:]:
+            try:
+                argv = proc.cmdline()
+            except psutil.Error:
+                continue
+            if any(a == "-f" and Path(b).name.startswith("kernel-") for a, b in zip(argv, argv[1:])):
+                found.append(proc)
+        return found
+
     def kernel_rss(self, kernel_id: str) -> int | None:
         """Resident memory in bytes of the kernel with this id, if it is running."""
         for proc in self.processes()[1:]:

@@ -206,8 +206,9 @@ def test_the_token_is_in_no_widget_state_no_page_and_no_kernel(voila_server, peo
     assert any('"update_states"' in frame for frame in frames)  # every widget's state came back
     assert not any(TOKEN in frame for frame in frames)
 
-    kernels = [p for p in voila_server.processes()[1:] if "ipykernel" in " ".join(p.cmdline())]
+    kernels = voila_server.kernels()
     assert kernels
+    assert all("pcn_workbook.kernel" in kernel.cmdline() for kernel in kernels)  # no debugger (kernel.py)
     for kernel in kernels:
         assert TOKEN not in " ".join(kernel.cmdline())
         assert not any(TOKEN in value for value in kernel.environ().values())

@@ -176,6 +176,8 @@ def voila_argv(options: ServeOptions) -> list[str]:
         "--VoilaConfiguration.allow_template_override=NO",  # no ?voila-template= swaps
         "--show_tracebacks=False",  # participants see a short message, never a traceback
         "--strip_sources=True",  # no code in the page (Voila never forwards execute_input)
+        # app kernels start without ipykernel's debugger, which no page can reach (kernel.py)
+        "--VoilaConfiguration.kernel_spec_manager_class=pcn_workbook.kernel.WorkbookKernelSpecManager",
         f"--MappingKernelManager.cull_idle_timeout={options.cull_idle}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
     ]
