@@ -116,12 +116,15 @@ def test_an_empty_cache_still_checks_with_pandera(tmp_path):
 # What a process imports first: an app kernel (the apps), a notebook's first cell under nbval and
 # the book build (the offline chart set-up, which imports the charts before any app).
 @pytest.mark.parametrize("first", ["pcn_workbook.apps", "pcn_workbook.charts.offline"])
-def test_the_iri_grammar_is_left_out_of_jsonschema_but_can_still_be_imported(first):
-    code = (f"import sys\nimport {first}\nimport altair\n"
-            "print('rfc3987_syntax' in sys.modules)\n"
-            "import rfc3987_syntax\nprint(rfc3987_syntax.is_valid_syntax('iri', 'https://example.org/a'))")
+def test_unused_format_checkers_are_left_out_of_jsonschema_but_can_still_be_imported(first):
+    code = (f"import sys\nimport {first}\nimport altair, jsonschema\n"
+            "from pcn_workbook._jsonschema import LEFT_OUT\n"
+            "print(sorted(m for m in LEFT_OUT if m in sys.modules) or 'none')\n"
+            "checks = jsonschema.Draft7Validator.FORMAT_CHECKER.checkers\n"
+            "print('uri' in checks, 'duration' in checks)\n"  # Vega-Lite's "uri" is still checked
+            "import rfc3987_syntax, isoduration\nprint(rfc3987_syntax.is_valid_syntax('iri', 'https://example.org/a'))")
     out = _run_in_fresh_python(code, {})
-    assert out.split() == ["False", "True"]
+    assert out.split() == ["none", "True", "False", "True"]
 
 
 def _formats(node) -> set[str]:
@@ -138,15 +141,18 @@ def _formats(node) -> set[str]:
     return found
 
 
-def test_vega_lite_never_asks_for_the_iri_formats_left_out():
-    """The trade above is free only while Altair's schema never uses the "iri" formats."""
+def test_vega_lite_never_asks_for_the_formats_left_out():
+    """The trade above is free only while Altair's schema never uses the formats left out."""
     import altair as alt
 
+    from pcn_workbook._jsonschema import UNUSED_FORMATS
+
     formats = _formats(alt.vegalite.v6.schema.core.load_schema())
-    assert formats and not formats & {"iri", "iri-reference"}
+    assert formats and not formats & UNUSED_FORMATS
+    assert "iri" in UNUSED_FORMATS and "uri" not in UNUSED_FORMATS
 
 
-def test_jupyters_event_schemas_never_ask_for_the_iri_formats_left_out():
+def test_jupyters_event_schemas_never_ask_for_the_formats_left_out():
     """The same trade in the server (``serve.run``): jupyter_events checks the server's events
     against these schemas with jsonschema."""
     import importlib.util
@@ -160,11 +166,13 @@ def test_jupyters_event_schemas_never_ask_for_the_iri_formats_left_out():
             files += 1
             for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
                 formats |= _formats(document)
+    from pcn_workbook._jsonschema import UNUSED_FORMATS
+
     assert files >= 5 and "uri" in formats  # the schemas were found and read
-    assert not formats & {"iri", "iri-reference"}
+    assert not formats & UNUSED_FORMATS
 
 
-def test_the_server_starts_voila_without_the_iri_grammar(tmp_path):
+def test_the_server_starts_voila_without_the_costly_format_checkers(tmp_path):
     code = f"""
 import sys
 from pathlib import Path
@@ -172,7 +180,8 @@ from pcn_workbook import serve
 made = serve.workbook_voila
 def spy(*args):
     app = made(*args)
-    app.start = lambda self: print(sorted(m for m in ("jsonschema", "jupyter_events", "rfc3987_syntax") if m in sys.modules))
+    app.start = lambda self: print(sorted(m for m in ("jsonschema", "jupyter_events", "rfc3987_syntax", "isoduration",
+                                                      "arrow") if m in sys.modules))
     return app
 serve.workbook_voila = spy
 serve.run(serve.ServeOptions(notebooks=Path({str(REPO / "notebooks")!r}), preheat=False))  # start() never binds its port

@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pcn_workbook._jsonschema import without_iri_grammar
+from pcn_workbook._jsonschema import without_unused_format_checkers
 from pcn_workbook.voila_template import TEMPLATE_DIR, TEMPLATE_NAME, gallery
 from pcn_workbook.workshop import room as room_rules
 
@@ -611,7 +611,7 @@ def run(options: ServeOptions) -> None:
     """Start Voila in this process and serve until interrupted."""
     check(options)
     plan = plan_room(options) if options.room else None
-    without_iri_grammar()  # before Voila brings in jsonschema (through jupyter_events)
+    without_unused_format_checkers()  # before Voila brings in jsonschema (through jupyter_events)
     voila_class = workbook_voila(options, plan)  # imports Voila late: `--help` stays fast
 
     allow_unload_shutdown()
