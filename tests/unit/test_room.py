@@ -49,7 +49,7 @@ def test_token_matching():
 def test_default_limit_on_the_reference_laptop():
     # 8 GB laptop (7,800 MB usable), one ready kernel for each of five notebooks
     assert room.default_max_kernels(7800, pooled=5) == (7800 - room.RESERVE_MB) // room.KERNEL_MB - 5
-    assert room.default_max_kernels(7800, pooled=5) == 35
+    assert room.default_max_kernels(7800, pooled=5) == 38
 
 
 def test_the_memory_per_app_covers_the_largest_kernel_measured():

@@ -31,14 +31,15 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,128}")
 
 # Memory a room needs per app, measured with benchmarks/kernel_memory.py (results/memory.json): the
 # resident set of one app kernel opened from the room's link (workshop panel and store included),
-# after the page opened and again once every step had been shown: 101-125 MB over the six chapter
+# after the page opened and again once every step had been shown: 91-116 MB over the six chapter
 # apps. Sizing uses the top of that range, rounded up to 10 MB. (Before the first screens stopped
-# loading pandas, Alembic and the other chapters' models it was 183-210 MB, and KERNEL_MB 210.)
+# loading pandas, Alembic and the other chapters' models it was 183-210 MB, and KERNEL_MB 210;
+# before app kernels started without ipykernel's debugger, pcn_workbook/kernel.py, 101-125 MB and 130.)
 # Those are the apps at their default settings. A trust sandbox pushed to its largest (60 players,
 # 50 rounds, 50 generations) keeps about 12 MB more, its tournaments' draws (models/trust.py,
 # KEPT_DRAWS_BYTES at most 16 MB): 82 -> 94 MB resident in a plain process; the headroom in
 # RESERVE_MB covers the few participants who go there.
-KERNEL_MB = 130
+KERNEL_MB = 120
 # Left for the operating system, the facilitator's browser and projector, and the server itself.
 RESERVE_MB = 2560
 MIN_KERNELS = 4
