@@ -150,10 +150,6 @@ def start_room(folder: Path, notebook: str, pool: int, max_kernels: int, log_pat
     return room
 
 
-def kernel_processes(server: VoilaServer) -> int:
-    return len(server.kernels())
-
-
 class ServerSampler(threading.Thread):
     """The server and all its kernels, every 0.5 s: kernel processes, RSS sum, and the CPU share of
     the server process itself (its event loop serves every page, file and websocket). USS and PSS
@@ -437,7 +433,7 @@ async def soak(room: Room, opens: int) -> dict:
 def kernels_after_soak(room: Room, wait_s: float = 60) -> dict:
     """Wait up to ``wait_s`` for the kernel count to come down to the pool; what is left."""
     deadline = time.monotonic() + wait_s
-    while (kernels := kernel_processes(room.server)) > room.pool and time.monotonic() < deadline:
+    while (kernels := len(room.server.kernels())) > room.pool and time.monotonic() < deadline:
         time.sleep(1)
     status = None
     if room.token:  # the facilitator's numbers (room mode)

@@ -65,7 +65,7 @@ from pathlib import Path
 import bench_machine
 import psutil
 from bench_apps import percentile
-from bench_room import favour_clients, kernel_processes
+from bench_room import favour_clients
 from room_clients import OPEN_STAGES, Participant
 from voila_browser import REPO, VoilaServer
 
@@ -458,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
             server.wait_until_quiet(cpu_percent=5 + 0.2 * args.participants, timeout=600)
             fill_s = time.perf_counter() - t0
             print(f"  server answering after {answering_s:.1f} s; pool of {args.participants} full "
-                  f"and quiet after {fill_s:.0f} s ({kernel_processes(server)} kernels)")
+                  f"and quiet after {fill_s:.0f} s ({len(server.kernels())} kernels)")
         else:
             print(f"  server answering after {answering_s:.1f} s")
 
@@ -470,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
               f"unique uids, {checks['unanswered']} unanswered, {checks['refused']} refused")
         for line in checks["failures"]:
             print(f"  FAIL: {line}")
-        kernels_end = kernel_processes(server)
+        kernels_end = len(server.kernels())
     finally:
         server.stop()
     with CpuWindow(None) as window:
@@ -556,7 +556,7 @@ async def measure(server: VoilaServer, code: str, args, preheat: bool, phases: d
     except RuntimeError as error:
         notes.append(f"before idle: {str(error).splitlines()[0]}")
     settle_s = time.perf_counter() - settle_t
-    print(f"  settled in {settle_s:.0f} s ({kernel_processes(server)} kernels, "
+    print(f"  settled in {settle_s:.0f} s ({len(server.kernels())} kernels, "
           f"server + kernels RSS {sum(_rss(p) for p in server.processes()) / 2**30:.1f} GB)")
 
     with CpuWindow(server) as window:

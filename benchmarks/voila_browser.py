@@ -184,28 +184,34 @@ class VoilaServer:
                 found.append(proc)
         return found
 
-    def kernel_rss(self, kernel_id: str) -> int | None:
-        """Resident memory in bytes of the kernel with this id, if it is running."""
-        for proc in self.processes()[1:]:
+    def kernel(self, kernel_id: str) -> psutil.Process | None:
+        """The process of the kernel with this id (its connection file is kernel-<id>.json), if running."""
+        for proc in self.kernels():
             try:
-                if any(kernel_id in part for part in proc.cmdline()):
-                    return proc.memory_info().rss
+                if any(Path(part).name == f"kernel-{kernel_id}.json" for part in proc.cmdline()):
+                    return proc
             except psutil.Error:
                 continue
         return None
 
+    def kernel_rss(self, kernel_id: str) -> int | None:
+        """Resident memory in bytes of the kernel with this id, if it is running."""
+        proc = self.kernel(kernel_id)
+        try:
+            return proc.memory_info().rss if proc else None
+        except psutil.Error:
+            return None
+
     def kernel_memory(self, kernel_id: str) -> dict[str, float] | None:
         """Resident (RSS), unique (USS) and proportional (PSS) memory in MB of the kernel with
         this id: USS is what closing it would free, PSS its fair share of shared pages."""
-        for proc in self.processes()[1:]:
-            try:
-                if any(kernel_id in part for part in proc.cmdline()):
-                    full = proc.memory_full_info()
-                    return {"rss": full.rss / 2**20, "uss": full.uss / 2**20,
-                            "pss": getattr(full, "pss", float("nan")) / 2**20}
-            except psutil.Error:
-                continue
-        return None
+        proc = self.kernel(kernel_id)
+        try:
+            full = proc.memory_full_info() if proc else None
+        except psutil.Error:
+            full = None
+        return None if full is None else {"rss": full.rss / 2**20, "uss": full.uss / 2**20,
+                                          "pss": getattr(full, "pss", float("nan")) / 2**20}
 
     def wait_until_quiet(self, cpu_percent: float = 5.0, timeout: float = 120) -> None:
         """Wait until the server and its kernels use under ``cpu_percent`` of a core for 1 s

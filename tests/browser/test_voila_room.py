@@ -314,9 +314,9 @@ def test_a_killed_kernel_shows_the_banner(voila_server, people):
     assert page.locator(BANNER).count() == 0
     kernel_id = page.evaluate(
         "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
-    killed = [p for p in voila_server.processes()[1:] if any(kernel_id in a for a in p.cmdline())]
-    assert len(killed) == 1
-    os.kill(killed[0].pid, signal.SIGKILL)
+    killed = voila_server.kernel(kernel_id)
+    assert killed is not None
+    os.kill(killed.pid, signal.SIGKILL)
 
     page.wait_for_selector(BANNER, state="visible")
     assert "reload to continue" in page.inner_text(BANNER)

@@ -31,6 +31,20 @@ def test_any_other_kernel_is_left_as_it_is():
     assert spec.argv == argv and spec.metadata == {"debugger": True}
 
 
+def test_ipykernel_in_another_python_is_left_as_it_is():
+    """That interpreter may not have pcn_workbook: its kernels would fail to start."""
+    argv = ["/opt/other-python/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    spec = without_debugger(_spec(list(argv), debugger=True))
+    assert spec.argv == argv and spec.metadata == {"debugger": True}
+
+
+def test_this_python_by_its_full_path_is_changed():
+    import sys
+
+    spec = without_debugger(_spec([sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]))
+    assert spec.argv[:3] == [sys.executable, "-m", MODULE]
+
+
 def test_serve_hands_voila_the_spec_manager():
     argv = serve.voila_argv(serve.ServeOptions(notebooks=Path("notebooks")))
     assert "--VoilaConfiguration.kernel_spec_manager_class=pcn_workbook.kernel.WorkbookKernelSpecManager" in argv
