@@ -579,16 +579,27 @@ def _tally(ca, cb, codes, rounds: int):
     ``codes`` (rounds x matches, or None): as ``_run`` would play them, two rounds a step."""
     import numpy as np
 
+    if codes is None:
+        return _tally_pairs(ca, cb, None, None, rounds)
+    pairs = rounds // 2
+    paired = np.left_shift(codes[0:2 * pairs:2], np.uint8(4), out=_scratch("paired", (pairs, len(ca)), np.uint8))
+    np.bitwise_or(paired, codes[1:2 * pairs:2], out=paired)
+    both = _scratch("both", paired.shape, np.int32)
+    both[...] = paired  # one cast to int32, like the joints, so that the adds of the loop need none
+    return _tally_pairs(ca, cb, both, codes[rounds - 1] if rounds % 2 else None, rounds)
+
+
+def _tally_pairs(ca, cb, both, last, rounds: int):
+    """``_tally`` with the codes already paired: ``both`` (rounds // 2 x matches, int32) holds
+    16 c1 + c2 for the codes c1, c2 of rounds 2p and 2p + 1, and ``last`` the codes of a last odd
+    round (uint8); both None for no mistakes and no chance."""
+    import numpy as np
+
     start, n, _, _ = _tables()
     after, two, one = _pair_tables()
     joint = (start[ca] * n + start[cb]) * 256
     pairs = rounds // 2
     rows = _scratch("pair_rows", (pairs, len(joint)), np.int32)
-    if codes is None:
-        both = None
-    else:
-        both = np.left_shift(codes[0:2 * pairs:2], np.uint8(4), out=_scratch("both", (pairs, len(joint)), np.uint8))
-        np.bitwise_or(both, codes[1:2 * pairs:2], out=both)
     for r in range(pairs):
         if both is None:
             rows[r] = joint
@@ -597,9 +608,11 @@ def _tally(ca, cb, codes, rounds: int):
         after.take(rows[r], out=joint, mode="clip")
     added = np.take(two, rows, out=_scratch("pair_tally", rows.shape, np.uint32), mode="clip").sum(axis=0, dtype=np.uint32)
     if rounds % 2:
-        last = joint // 16 if codes is None else joint // 16 + codes[rounds - 1]
-        added += one[last]
-    return ((added[:, None] >> np.array([0, 8, 16, 24], dtype=np.uint32)) & np.uint32(0xFF)).astype(np.int64)
+        final = joint // 16 if last is None else joint // 16 + last
+        added += one[final]
+    # the four 8-bit counts are the bytes of each sum, lowest first: read them as bytes (no copy on
+    # a little-endian machine) rather than shift and mask four times
+    return np.ascontiguousarray(added, dtype="<u4").view(np.uint8).reshape(-1, 4).astype(np.int64)
 
 
 def _mix64_np(z, spare=None):
@@ -729,7 +742,7 @@ def _many(ca, cb, seeds, rounds: int, noise):
     if isinstance(seeds, _Draws):
         percent = None if np.ndim(noise) else _percent(noise)
         if percent is not None:
-            return _tally(ca, cb, seeds.codes(percent, chance), rounds)
+            return _tally_pairs(ca, cb, *seeds.paired(percent, chance), rounds)
         seeds = seeds.keys
     keys = seeds if isinstance(seeds, np.ndarray) else _keys_np(seeds)
     return _tally(ca, cb, _codes(ca, cb, keys, rounds, limits), rounds)
@@ -752,12 +765,17 @@ class _Draws:
     """One tournament's numbers: the matches' stream keys; for each round and match, A's and B's
     mistake draw h as the whole percentage floor(100 h / 2^32), so that h is a mistake at k% exactly
     when that is below k (h < ceil(k 2^32 / 100) if and only if 100 h < k 2^32); and the chance
-    choices (A's hoards: 2, B's: 1). The last two are made the first time they are needed."""
+    choices (A's hoards: 2, B's: 1). Kept in the engine's paired form (``_tally_pairs``): for each
+    pair of rounds 2p, 2p + 1 and match, the four percentages A's and B's in round 2p, then in
+    round 2p + 1 (``pairs``, rounds // 2 x matches x 4), and A's and B's of a last odd round
+    (``last``, 2 x matches); the chance choices 16 c1 + c2 (``chance``) and of a last odd round.
+    All are made the first time they are needed."""
 
-    __slots__ = ("keys", "rounds", "a", "b", "chance")
+    __slots__ = ("keys", "rounds", "pairs", "last", "chance", "chance_last")
 
     def __init__(self, keys, rounds: int):
-        self.keys, self.rounds, self.a, self.b, self.chance = keys, rounds, None, None, None
+        self.keys, self.rounds = keys, rounds
+        self.pairs = self.last = self.chance = self.chance_last = None
 
     def _mistakes(self) -> None:
         import numpy as np
@@ -765,33 +783,54 @@ class _Draws:
         z, spare = _mistake_numbers(self.keys, self.rounds)
         hundred, top = np.uint64(100), np.uint64(32)
         np.bitwise_and(z, np.uint64(_MASK32), out=spare)
-        self.a = np.right_shift(np.multiply(spare, hundred, out=spare), top, out=spare).astype(np.uint8)
+        a = np.right_shift(np.multiply(spare, hundred, out=spare), top, out=spare).astype(np.uint8)
         np.right_shift(z, top, out=z)
-        self.b = np.right_shift(np.multiply(z, hundred, out=z), top, out=z).astype(np.uint8)
+        b = np.right_shift(np.multiply(z, hundred, out=z), top, out=z).astype(np.uint8)
+        p = self.rounds // 2
+        self.pairs = np.stack([a[0:2 * p:2], b[0:2 * p:2], a[1:2 * p:2], b[1:2 * p:2]], axis=-1)
+        self.last = np.stack([a[-1], b[-1]]) if self.rounds % 2 else None
 
     @property
     def nbytes(self) -> int:
-        return sum(0 if x is None else x.nbytes for x in (self.a, self.b, self.chance))
+        return sum(0 if x is None else x.nbytes for x in (self.pairs, self.last, self.chance, self.chance_last))
 
-    def codes(self, percent: int, chance):
-        """The engine's codes at ``percent``% mistakes, with chance choices for the matches where
-        ``chance`` is true (a scratch array)."""
+    def paired(self, percent: int, chance):
+        """The engine's paired codes at ``percent``% mistakes, with chance choices for the matches
+        where ``chance`` is true: ``both`` (int32, a scratch array) and ``last`` (None for an even
+        number of rounds), as ``_tally_pairs`` takes them."""
         import numpy as np
 
-        if self.a is None:
+        if self.pairs is None:
             self._mistakes()
-        shape = self.a.shape
-        codes = _scratch("codes", shape, np.uint8)
-        hit = _scratch("hit", shape, np.bool_).view(np.uint8)
         k = np.uint8(percent)
-        np.left_shift(np.less(self.a, k, out=hit.view(np.bool_)).view(np.uint8), np.uint8(3), out=codes)
-        np.less(self.b, k, out=hit.view(np.bool_))
-        np.bitwise_or(codes, np.left_shift(hit, np.uint8(2), out=hit), out=codes)
+        hit = np.less(self.pairs, k, out=_scratch("hit4", self.pairs.shape, np.bool_))
+        # each match's four mistakes (0 or 1, one a byte) as one 32-bit word; one multiplication
+        # moves them to bits 31, 30, 27 and 26 (A's and B's mistake, code bits 3 and 2, of the
+        # first round x 16 and of the second) with nothing carried into those bits, so the top byte
+        # is 16 c1 + c2 without the chance bits
+        words = hit.view("<u4").reshape(self.pairs.shape[:2])
+        both = np.multiply(words, np.uint32(_SPREAD), out=_scratch("both", words.shape, np.uint32))
+        np.right_shift(both, np.uint32(24), out=both)
+        last = None
+        if self.last is not None:
+            last = np.left_shift(np.less(self.last[0], k).view(np.uint8), np.uint8(3))
+            last |= np.left_shift(np.less(self.last[1], k).view(np.uint8), np.uint8(2))
         if chance.any():
             if self.chance is None:
-                self.chance = _chance_codes(self.keys, self.rounds)
-            np.bitwise_or(codes, np.bitwise_and(self.chance, np.where(chance, 3, 0).astype(np.uint8)[None, :]), out=codes)
-        return codes
+                codes, p = _chance_codes(self.keys, self.rounds), self.rounds // 2
+                self.chance = np.left_shift(codes[0:2 * p:2], np.uint8(4)) | codes[1:2 * p:2]
+                self.chance_last = codes[-1].copy() if self.rounds % 2 else None
+            keep = np.where(chance, 0xFF, 0).astype(np.uint8)
+            np.bitwise_or(both, self.chance & keep[None, :], out=both)
+            if last is not None:
+                last |= self.chance_last & keep
+        return both.view(np.int32), last
+
+
+# A's and B's mistakes of round 2p in bytes 0 and 1 of a word, of round 2p + 1 in bytes 2 and 3:
+# times _SPREAD (mod 2^32) they land on bits 31, 30, 27 and 26; every other product falls below
+# bit 24 in a place of its own (22, 19, 18, 11, 10, 2) or above bit 31, so nothing carries
+_SPREAD = 2 ** 31 + 2 ** 22 + 2 ** 11 + 2 ** 2
 
 
 KEPT_DRAWS_BYTES = 16 * 2 ** 20  # an evolution of 60 players, 50 rounds, 50 generations needs 9 MB
@@ -836,6 +875,19 @@ _SHARES = (2, 1, 1, 0)  # SHARE actions in the outcomes (S, S), (S, H), (H, S), 
 _B_SHARES = (1, 0, 1, 0)  # of which B's
 
 
+@lru_cache(maxsize=2)
+def _share_vector(dtype: str = "int64"):
+    """_SHARES as a numpy array (a tuple is turned into one at every product)."""
+    import numpy as np
+
+    return np.array(_SHARES, dtype=dtype)
+
+
+def _share_count(counts) -> int:
+    """SHARE actions in all the matches of outcome counts (matches x 4)."""
+    return int((counts @ _share_vector()).sum())
+
+
 def sharing_rate(a: str, b: str, rounds: int = 10, noise: float = 0.0, seeds: Iterable[int] = range(200)) -> float:
     """Share of all moves that were SHARE, over matches with the given seeds (each as ``match``
     would play it, so the mean of ``match(...).cooperation`` over the seeds, only faster).
@@ -850,7 +902,7 @@ def sharing_rate(a: str, b: str, rounds: int = 10, noise: float = 0.0, seeds: It
         raise TrustError("give at least one seed to average over")
     m = len(seeds)
     counts = _many([_CODE[sa.key]] * m, [_CODE[sb.key]] * m, seeds, rounds, noise)
-    return int((counts @ _SHARES).sum()) / (2 * rounds * m)
+    return _share_count(counts) / (2 * rounds * m)
 
 
 # --- tournaments ---------------------------------------------------------------------------------
@@ -924,10 +976,13 @@ def _tournament(players, rounds, noise, seed, payoffs) -> TournamentResult:
     codes = np.array([_CODE[p] for p in players])
     counts = _many(codes[i], codes[j], _draws(seed, n, rounds), rounds, noise)
     score_a, score_b = _payoff_vectors(payoffs)
+    # as floats, for numpy's fast float products (the counts are whole numbers below 2^53, so the
+    # SHARE count stays exact)
+    counts = counts.astype(np.float64)
     scores = np.bincount(i, counts @ score_a, n) + np.bincount(j, counts @ score_b, n)
     actions = n * (n - 1) * rounds  # two actions a round, n(n-1)/2 matches
-    return TournamentResult(tuple(players), tuple(scores.tolist()), int((counts @ _SHARES).sum()) / actions,
-                            rounds, noise)
+    shared = int((counts @ _share_vector("float64")).sum())
+    return TournamentResult(tuple(players), tuple(scores.tolist()), shared / actions, rounds, noise)
 
 
 # --- evolution -----------------------------------------------------------------------------------
@@ -968,14 +1023,16 @@ def evolve(mix: Mapping[str, int], generations: int = 10, rounds: int = 10, nois
     counts = {k: counts[k] for k in keys}
     rng = random.Random(seed)
     history, cooperation = [dict(counts)], []
+    import numpy as np
+
     for g in range(generations + 1):
-        players = population(counts)
+        players = tuple(k for k in keys for _ in range(counts[k]))  # ``population``, checked once above
         t = _tournament(players, rounds, noise, rng.getrandbits(32), payoffs)
         cooperation.append(t.cooperation)
         if g == generations:
             break
         tie = [rng.random() for _ in range(size)]
-        ranked = sorted(range(size), key=lambda i: (t.scores[i], tie[i]))
+        ranked = np.lexsort((tie, t.scores)).tolist()  # by score, then by the tie-break draw
         for i in ranked[:replace]:
             counts[players[i]] -= 1
         for i in ranked[size - replace:]:
