@@ -78,6 +78,8 @@ def test_card_opens_the_app(tab):
     tab.page.click("text=Alpha chapter")
     tab.page.wait_for_url("**/voila/render/01_alpha.ipynb")
     tab.page.wait_for_selector(".gallery-test-slider .noUi-handle", state="visible")
+    # not a chapter app (no "app-cells" in its metadata), so no chart code it never uses is preloaded
+    assert tab.page.locator("link[rel=modulepreload]").count() == 0
     tab.assert_clean()
 
 

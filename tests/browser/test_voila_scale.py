@@ -47,7 +47,8 @@ def test_band_slider_regroups_the_area(tab, voila_server):
 
 def test_the_chart_changes_in_place_from_one_served_bundle(tab, voila_server):
     """A slider step changes the drawn Vega view (no second embed), the subtitle and the text
-    alternative follow, and the chart's JavaScript is one cached file, not a copy per chart."""
+    alternative follow, and the chart's JavaScript is one cached file, not a copy per chart,
+    preloaded by the page."""
     open_app(tab, voila_server, "?area=27D")
     embed = f"{CHART} .vega-embed"
     words = lambda: tab.page.text_content(f"{CHART} svg")  # noqa: E731 (an SVG has no inner_text)
@@ -62,6 +63,10 @@ def test_the_chart_changes_in_place_from_one_served_bundle(tab, voila_server):
     bundles = tab.page.evaluate("performance.getEntriesByType('resource').map(e => e.name)"
                                 ".filter(n => n.includes('/pcn-assets/livechart-'))")
     assert len(bundles) == 1, bundles
+    # the page preloads that same file, so the charts' import() reuses the fetch (a second entry
+    # above would mean it did not)
+    preloaded = tab.page.evaluate("[...document.querySelectorAll('link[rel=modulepreload]')].map(l => l.href)")
+    assert preloaded == bundles, preloaded
     response = tab.page.request.get(bundles[0])
     assert response.ok and "immutable" in response.headers["cache-control"]
     tab.assert_clean()

@@ -139,3 +139,15 @@ def test_a_designed_chart_is_its_design_with_its_parts_checked_once_per_kernel(m
     assert other.spec["datasets"]["band"] == [{"low": 10_000, "high": 20_000}]
     other.spec["layer"][0]["mark"]["opacity"] = 0  # each chart has its own copy of the design
     assert first.spec["layer"][0]["mark"]["opacity"] == 0.6
+
+
+def test_serve_tells_the_page_template_which_chart_code_to_preload():
+    from pathlib import Path
+
+    from pcn_workbook import serve
+
+    options = serve.ServeOptions(notebooks=Path("notebooks"))
+    url = "/" + live_bundle.ASSET_PREFIX + "livechart-0123456789abcdef.js"
+    assert f"--VoilaConfiguration.resources=pcn_chart_code={url}" in serve.voila_argv(options, url)
+    # no shared bundle (it could not be built): nothing to preload, each chart carries its own code
+    assert not [arg for arg in serve.voila_argv(options) if "resources" in arg]

@@ -165,8 +165,10 @@ class ServeOptions:
         return sum(self.pool_sizes().values()) if self.preheat else 0
 
 
-def voila_argv(options: ServeOptions) -> list[str]:
-    """The Voila command line for these options (everything but the gallery hook)."""
+def voila_argv(options: ServeOptions, chart_code: str = "") -> list[str]:
+    """The Voila command line for these options (everything but the gallery hook); ``chart_code``
+    is the path the live charts' shared code is served at (``serve_live_charts``), which the page
+    template preloads."""
     argv = [
         str(options.notebooks.resolve()),
         f"--Voila.ip={options.bind}",
@@ -184,6 +186,8 @@ def voila_argv(options: ServeOptions) -> list[str]:
     # A list setting takes one flag per item (the "=[...]" form is deprecated in traitlets 5).
     argv += [f"--VoilaConfiguration.file_allowlist={item}" for item in FILE_ALLOWLIST]
     argv += [f"--VoilaConfiguration.file_denylist={item}" for item in FILE_DENYLIST]
+    if chart_code:
+        argv.append(f"--VoilaConfiguration.resources=pcn_chart_code={chart_code}")
     if options.preheat:
         argv += ["--preheat_kernel=True", f"--pool_size={options.pool}"]
     if not options.open_browser:
@@ -617,7 +621,7 @@ def run(options: ServeOptions) -> None:
     allow_unload_shutdown()
     reuse_compiled_templates()
     open_workshop_store(options)
-    serve_live_charts()
+    chart_code = serve_live_charts()
 
     data_dir = template_data_dir()
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
@@ -626,7 +630,7 @@ def run(options: ServeOptions) -> None:
     # Kernels inherit this process's environment: keep the room token out of it.
     os.environ.pop(room_rules.TOKEN_ENV, None)
     app = voila_class()
-    app.initialize(voila_argv(options))
+    app.initialize(voila_argv(options, chart_code))
     # Set after initialize (which creates voila_configuration) and before start (which reads it).
     app.voila_configuration.page_config_hook = gallery.page_config_hook(
         options.notebooks.resolve()
