@@ -72,6 +72,36 @@ def test_the_chart_changes_in_place_from_one_served_bundle(tab, voila_server):
     tab.assert_clean()
 
 
+# Watches every chart host from the start of the page: how many charts are part-way through their
+# first draw at once (vega-embed has marked the host, our code has not yet counted the embed), and
+# which chart finished its first draw first.
+DRAW_RECORDER = """
+window.__pcnDraws = {most: 0, order: []};
+new MutationObserver(() => {
+  const r = window.__pcnDraws;
+  const hosts = [...document.querySelectorAll('.pcn-live-chart .vega-embed')];
+  r.most = Math.max(r.most, hosts.filter(h => !h.dataset.embeds).length);
+  for (const h of hosts) {
+    const chart = [...h.closest('.pcn-live-chart').classList].find(c => c.endsWith('-chart') && c !== 'pcn-live-chart');
+    if (h.dataset.embeds && !r.order.includes(chart)) r.order.push(chart);
+  }
+}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'data-embeds']});
+"""
+
+
+def test_charts_are_drawn_one_at_a_time_the_top_one_on_screen_first(tab, voila_server):
+    """Three charts on the first screen: the one at the top (the chart the band slider moves) is
+    drawn first, and no chart starts its first draw until the one before has finished, so the
+    reader's chart is not held back by the others."""
+    tab.page.add_init_script(DRAW_RECORDER)
+    open_app(tab, voila_server, "?area=27D")
+    tab.page.wait_for_function("() => window.__pcnDraws.order.length === 3", timeout=90_000)
+    draws = tab.page.evaluate("window.__pcnDraws")
+    assert draws["order"][0] == "pcn-networks-chart", draws
+    assert draws["most"] == 1, draws
+    tab.assert_clean()
+
+
 def test_hospital_slider_changes_the_relationship_count(tab, voila_server):
     open_app(tab, voila_server, "?area=27D")
     text = tab.page.inner_text(RESULT)

@@ -207,6 +207,48 @@ function installSliderNames() {
   later();
 }
 
+// --- First draws, one chart at a time ----------------------------------------------------------
+// A page with several charts would otherwise compile and draw them all at once, and the chart the
+// reader is looking at would appear only when the last one is done. Each view queues its first
+// draw here. The next drawn is the highest on screen of those waiting (else the first queued), and
+// after each draw the page gets a turn (to paint, and to answer a key) before the next.
+const waiting = [];
+let drawing = false;
+
+function onScreen(el) {
+  const r = el.getBoundingClientRect();
+  return r.height > 0 && r.bottom > 0 && r.top < window.innerHeight;
+}
+
+function nextDraw() {
+  let best = -1;
+  let top = Infinity;
+  waiting.forEach((job, i) => {
+    if (!onScreen(job.el)) return;
+    const y = job.el.getBoundingClientRect().top;
+    if (y < top) { best = i; top = y; }
+  });
+  return waiting.splice(best < 0 ? 0 : best, 1)[0];
+}
+
+async function drawInTurn() {
+  if (drawing) return;
+  drawing = true;
+  while (waiting.length) {
+    const job = nextDraw();
+    try { job.resolve(await job.draw()); } catch (error) { job.reject(error); }
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  drawing = false;
+}
+
+function inTurn(el, draw) {
+  return new Promise((resolve, reject) => {
+    waiting.push({ el, draw, resolve, reject });
+    drawInTurn();
+  });
+}
+
 function render({ model, el }) {
   const figure = document.createElement("div");
   figure.className = "pcn-chart-figure";
@@ -303,7 +345,7 @@ function render({ model, el }) {
   const enqueue = (job) => { queue = queue.then(job).catch(showError); return queue; };
   model.on("change:spec", () => enqueue(update));
   model.on("change:embed_options", () => enqueue(embed));
-  enqueue(embed);
+  enqueue(() => inTurn(el, () => (closed ? null : embed()))); // a change meanwhile waits in the queue
   return () => {
     closed = true;
     if (view) view.finalize();
