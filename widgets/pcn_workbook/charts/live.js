@@ -211,7 +211,9 @@ function installSliderNames() {
 // A page with several charts would otherwise compile and draw them all at once, and the chart the
 // reader is looking at would appear only when the last one is done. Each view queues its first
 // draw here. The next drawn is the highest on screen of those waiting (else the first queued), and
-// after each draw the page gets a turn (to paint, and to answer a key) before the next.
+// after each draw the page gets a turn (to paint, and to answer a key) before the next. A draw that
+// has not finished after TURN_MS no longer holds the others back.
+const TURN_MS = 10000;
 const waiting = [];
 let drawing = false;
 
@@ -236,7 +238,8 @@ async function drawInTurn() {
   drawing = true;
   while (waiting.length) {
     const job = nextDraw();
-    try { job.resolve(await job.draw()); } catch (error) { job.reject(error); }
+    const done = Promise.resolve().then(job.draw).then(job.resolve, job.reject);
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, TURN_MS))]);
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   drawing = false;
