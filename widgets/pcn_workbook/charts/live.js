@@ -217,18 +217,13 @@ const TURN_MS = 10000;
 const waiting = [];
 let drawing = false;
 
-function onScreen(el) {
-  const r = el.getBoundingClientRect();
-  return r.height > 0 && r.bottom > 0 && r.top < window.innerHeight;
-}
-
 function nextDraw() {
   let best = -1;
   let top = Infinity;
   waiting.forEach((job, i) => {
-    if (!onScreen(job.el)) return;
-    const y = job.el.getBoundingClientRect().top;
-    if (y < top) { best = i; top = y; }
+    const r = job.el.getBoundingClientRect();
+    const onScreen = r.height > 0 && r.bottom > 0 && r.top < window.innerHeight;
+    if (onScreen && r.top < top) { best = i; top = r.top; }
   });
   return waiting.splice(best < 0 ? 0 : best, 1)[0];
 }

@@ -581,12 +581,20 @@ def _tally(ca, cb, codes, rounds: int):
 
     if codes is None:
         return _tally_pairs(ca, cb, None, None, rounds)
-    pairs = rounds // 2
-    paired = np.left_shift(codes[0:2 * pairs:2], np.uint8(4), out=_scratch("paired", (pairs, len(ca)), np.uint8))
-    np.bitwise_or(paired, codes[1:2 * pairs:2], out=paired)
+    paired = _pair_codes(codes, rounds)
     both = _scratch("both", paired.shape, np.int32)
     both[...] = paired  # one cast to int32, like the joints, so that the adds of the loop need none
     return _tally_pairs(ca, cb, both, codes[rounds - 1] if rounds % 2 else None, rounds)
+
+
+def _pair_codes(codes, rounds: int):
+    """16 c1 + c2 for the codes c1, c2 (uint8, rounds x matches) of rounds 2p and 2p + 1: rounds // 2
+    x matches, uint8 (a last odd round is left out)."""
+    import numpy as np
+
+    pairs = rounds // 2
+    paired = np.left_shift(codes[0:2 * pairs:2], np.uint8(4))
+    return np.bitwise_or(paired, codes[1:2 * pairs:2], out=paired)
 
 
 def _tally_pairs(ca, cb, both, last, rounds: int):
@@ -817,8 +825,8 @@ class _Draws:
             last |= np.left_shift(np.less(self.last[1], k).view(np.uint8), np.uint8(2))
         if chance.any():
             if self.chance is None:
-                codes, p = _chance_codes(self.keys, self.rounds), self.rounds // 2
-                self.chance = np.left_shift(codes[0:2 * p:2], np.uint8(4)) | codes[1:2 * p:2]
+                codes = _chance_codes(self.keys, self.rounds)
+                self.chance = _pair_codes(codes, self.rounds)
                 self.chance_last = codes[-1].copy() if self.rounds % 2 else None
             keep = np.where(chance, 0xFF, 0).astype(np.uint8)
             np.bitwise_or(both, self.chance & keep[None, :], out=both)
@@ -875,17 +883,18 @@ _SHARES = (2, 1, 1, 0)  # SHARE actions in the outcomes (S, S), (S, H), (H, S), 
 _B_SHARES = (1, 0, 1, 0)  # of which B's
 
 
-@lru_cache(maxsize=2)
-def _share_vector(dtype: str = "int64"):
-    """_SHARES as a numpy array (a tuple is turned into one at every product)."""
+@lru_cache(maxsize=4)
+def _share_vector(dtype: str):
+    """_SHARES as a numpy array of ``dtype`` (a tuple is turned into one at every product)."""
     import numpy as np
 
     return np.array(_SHARES, dtype=dtype)
 
 
 def _share_count(counts) -> int:
-    """SHARE actions in all the matches of outcome counts (matches x 4)."""
-    return int((counts @ _share_vector()).sum())
+    """SHARE actions in all the matches of outcome counts (matches x 4, whole numbers of any
+    numpy type: the product is in that type, so a float one stays exact below 2^53)."""
+    return int((counts @ _share_vector(counts.dtype.str)).sum())
 
 
 def sharing_rate(a: str, b: str, rounds: int = 10, noise: float = 0.0, seeds: Iterable[int] = range(200)) -> float:
@@ -976,13 +985,11 @@ def _tournament(players, rounds, noise, seed, payoffs) -> TournamentResult:
     codes = np.array([_CODE[p] for p in players])
     counts = _many(codes[i], codes[j], _draws(seed, n, rounds), rounds, noise)
     score_a, score_b = _payoff_vectors(payoffs)
-    # as floats, for numpy's fast float products (the counts are whole numbers below 2^53, so the
-    # SHARE count stays exact)
+    # as floats, for numpy's fast float products (whole numbers below 2^53: the SHARE count is exact)
     counts = counts.astype(np.float64)
     scores = np.bincount(i, counts @ score_a, n) + np.bincount(j, counts @ score_b, n)
     actions = n * (n - 1) * rounds  # two actions a round, n(n-1)/2 matches
-    shared = int((counts @ _share_vector("float64")).sum())
-    return TournamentResult(tuple(players), tuple(scores.tolist()), shared / actions, rounds, noise)
+    return TournamentResult(tuple(players), tuple(scores.tolist()), _share_count(counts) / actions, rounds, noise)
 
 
 # --- evolution -----------------------------------------------------------------------------------
@@ -1013,6 +1020,8 @@ def evolve(mix: Mapping[str, int], generations: int = 10, rounds: int = 10, nois
     >>> [c["always_hoard"] for c in r.counts], r.winner()
     ([2, 0, 0, 0], 'tit_for_tat')
     """
+    import numpy as np
+
     counts = _mix(mix)
     size = sum(counts.values())
     generations = _whole(generations, "the number of generations", 0, MAX_GENERATIONS)
@@ -1023,8 +1032,6 @@ def evolve(mix: Mapping[str, int], generations: int = 10, rounds: int = 10, nois
     counts = {k: counts[k] for k in keys}
     rng = random.Random(seed)
     history, cooperation = [dict(counts)], []
-    import numpy as np
-
     for g in range(generations + 1):
         players = tuple(k for k in keys for _ in range(counts[k]))  # ``population``, checked once above
         t = _tournament(players, rounds, noise, rng.getrandbits(32), payoffs)
