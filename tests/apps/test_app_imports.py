@@ -23,10 +23,11 @@ from pcn_workbook import data
 from pcn_workbook.apps import page, request
 
 REPO = Path(__file__).resolve().parents[2]
-APPS = ("autonomy", "scale", "trust", "deciding", "stories")
+APPS = ("purpose", "autonomy", "scale", "trust", "deciding", "stories")
 # Not needed to show any app's first screen; each costs a kernel megabytes (or seconds) to import.
 HEAVY = ("pandera", "hypothesis", "voila", "jupyter_server", "jupyterlab_server", "rfc3987_syntax",
-         "vl_convert", "sqlalchemy", "psycopg", "scipy", "pyarrow", "matplotlib")
+         "vl_convert", "sqlalchemy", "psycopg", "scipy", "pyarrow", "matplotlib",
+         "altair", "jsonschema", "narwhals")  # Altair: the charts' designs come from the designs file
 # What Voila puts in a fresh page kernel's environment (no query string).
 FRESH_PAGE = {"VOILA_PREHEAT": "False", "VOILA_BASE_URL": "/", "VOILA_SERVER_URL": "/",
               "QUERY_STRING": "", "PATH_INFO": "/voila/render/app.ipynb"}
@@ -41,10 +42,10 @@ def _run_in_fresh_python(code: str, env: dict[str, str]) -> str:
 
 @pytest.fixture
 def checked_datasets(tmp_path, monkeypatch) -> dict[str, str]:
-    """A cache in which every dataset has passed its checks, as after a workshop's first kernel, and
-    the served live-chart bundle that ``pcn-workbook serve`` tells its kernels about (this cache
-    folder has no bundle, and building one would load vl-convert)."""
-    from pcn_workbook.charts import live_bundle
+    """A cache in which every dataset has passed its checks, as after a workshop's first kernel, with
+    the chart designs file ``pcn-workbook serve`` writes, and the served live-chart bundle that it
+    tells its kernels about (this cache folder has no bundle, and building one would load vl-convert)."""
+    from pcn_workbook.charts import designs, live_bundle
 
     monkeypatch.setenv(data.VALIDATED_ENV, str(tmp_path / "cache"))
     data._load.cache_clear()
@@ -54,6 +55,7 @@ def checked_datasets(tmp_path, monkeypatch) -> dict[str, str]:
         data.table_rows(item["name"])
     data._load.cache_clear()
     data._rows.cache_clear()
+    designs.build_designs()
     return {data.VALIDATED_ENV: str(tmp_path / "cache"),
             live_bundle.URL_ENV: "/" + live_bundle.ASSET_PREFIX + live_bundle.bundle_name()}
 
@@ -83,12 +85,14 @@ def test_the_trust_app_needs_neither_numpy_nor_pandas(checked_datasets):
 
 
 # Each app's first screen (its default link and the one the benchmark opens) from checked tables kept
-# on disk: pandas alone costs a cold kernel most of a second (issue 12, cold time to interactive).
+# on disk and chart designs read from the designs file: pandas alone costs a cold kernel most of a
+# second, Altair about another (issue 12, cold time to interactive).
 FIRST_SCREENS = [("purpose", ""), ("purpose", "step=compass"), ("autonomy", ""), ("scale", ""), ("scale", "area=27D"),
-                 ("stories", ""), ("stories", "tags=ae_pressure")]
+                 ("stories", ""), ("stories", "tags=ae_pressure"), ("trust", "step=noise"), ("trust", "step=sandbox"),
+                 ("deciding", "step=representation"), ("deciding", "step=sandbox")]
 
 
-def test_no_first_screen_needs_pandas(checked_datasets):
+def test_no_first_screen_needs_pandas_or_altair(checked_datasets):
     """One fresh process builds the first screens in turn and notes what each one loaded: modules
     only accumulate, so if none is loaded at the end, none of the screens needs it on its own."""
     code = f"""
@@ -98,7 +102,7 @@ seen = {{}}
 for app, query in {FIRST_SCREENS!r}:
     widget = import_module("pcn_workbook.apps." + app).build(query)
     assert "pcn-app" in widget._dom_classes, (app, query)
-    seen[app + "?" + query] = sorted(m for m in ("pandas", "pandera") if m in sys.modules)
+    seen[app + "?" + query] = sorted(m for m in ("pandas", "pandera", "altair") if m in sys.modules)
 print(json.dumps(seen))
 """
     seen = json.loads(_run_in_fresh_python(code, {**FRESH_PAGE, **checked_datasets}).splitlines()[-1])
@@ -113,11 +117,13 @@ def test_an_empty_cache_still_checks_with_pandera(tmp_path):
     assert out.split() == ["True"]
 
 
-# What a process imports first: an app kernel (the apps), a notebook's first cell under nbval and
-# the book build (the offline chart set-up, which imports the charts before any app).
-@pytest.mark.parametrize("first", ["pcn_workbook.apps", "pcn_workbook.charts.offline"])
+# How Altair comes into a process: a chart built through the charts (an app kernel with no designs
+# file, a notebook's cell under nbval, the book build) and the bare baseline app's kernel. Each goes
+# through charts._altair, which sets jsonschema up first.
+@pytest.mark.parametrize("first", ["from pcn_workbook.charts import scale\nscale.evidence_template().to_dict()",
+                                   "import pcn_workbook.apps.baseline"])
 def test_unused_format_checkers_are_left_out_of_jsonschema_but_can_still_be_imported(first):
-    code = (f"import sys\nimport {first}\nimport altair, jsonschema\n"
+    code = (f"import sys\n{first}\nimport altair, jsonschema\n"
             "from pcn_workbook._jsonschema import LEFT_OUT\n"
             "print(sorted(m for m in LEFT_OUT if m in sys.modules) or 'none')\n"
             "checks = jsonschema.Draft7Validator.FORMAT_CHECKER.checkers\n"

@@ -84,7 +84,9 @@ def test_evidence_chart_is_the_same_from_rows_and_from_a_frame():
         rows = [r for r in data.economies_of_scale_rows() if r["measure"] == measure]
         spec = charts.evidence_chart(rows).to_dict()
         assert spec == charts.evidence_chart(frame[frame.measure == measure]).to_dict()
-        assert len(spec["datasets"]) == 1 and next(iter(spec["datasets"])).startswith("data-")
+        assert list(spec["datasets"]) == ["evidence"]  # a fixed design, its rows a named dataset (charts.designs)
+        assert [r["value"] for r in spec["datasets"]["evidence"]] == [r["value"] for r in rows]
+        assert f"£{rows[0]['value']:.2f}" in spec["description"]
 
 
 def test_the_apps_words_are_the_same_from_rows_and_from_frames():

@@ -611,6 +611,17 @@ def serve_live_charts() -> str:
     return os.environ[live.URL_ENV]
 
 
+def serve_chart_designs() -> None:
+    """Write the chart designs file once (in a child process), so that kernels draw their first
+    screens without importing Altair (see ``charts/designs.py``)."""
+    from pcn_workbook.charts import designs
+
+    try:
+        designs.build_designs_elsewhere()
+    except Exception as err:  # noqa: BLE001 - charts still work: each kernel builds its designs itself
+        print(f"PCN Workbook: the chart designs could not be written ({err}); each kernel builds its own.", flush=True)
+
+
 def run(options: ServeOptions) -> None:
     """Start Voila in this process and serve until interrupted."""
     check(options)
@@ -622,6 +633,7 @@ def run(options: ServeOptions) -> None:
     reuse_compiled_templates()
     open_workshop_store(options)
     chart_code = serve_live_charts()
+    serve_chart_designs()
 
     data_dir = template_data_dir()
     os.environ["JUPYTER_PATH"] = os.pathsep.join(

@@ -7,10 +7,12 @@ know (see STACK-NOTES). A chapter app that is much slower than this is doing ext
 
 from __future__ import annotations
 
-import altair as alt
 import ipywidgets as widgets
 
+from ..charts._altair import altair
 from ..charts.offline import enable_jupyterchart_offline
+
+alt = altair()  # as every app kernel did before designs were kept on disk: jsonschema set up, the workbook theme
 
 SLIDER_CLASS = "pcn-baseline-slider"
 CHART_CLASS = "pcn-baseline-chart"

@@ -15,11 +15,13 @@ widgets (voila-dashboards/voila issue 1428).
 
 from __future__ import annotations
 
-import altair as alt
 import ipywidgets as widgets
 from IPython.display import display
 
+from ..charts._altair import altair
 from ..charts.offline import enable_jupyterchart_offline
+
+alt = altair()  # as every app kernel did before designs were kept on disk: jsonschema set up, the workbook theme
 
 SLIDER_CLASS = "pcn-output-slider"
 CHART_CLASS = "pcn-output-chart"

@@ -13,7 +13,7 @@ import ipywidgets as w
 
 from .. import data
 from ..charts import scale as charts
-from ..charts.live import designed_chart, live_chart, update_chart
+from ..charts.live import designed_chart, update_chart
 from ..models import scale as model
 from ..tables import records
 from . import page, request
@@ -87,7 +87,7 @@ class ScaleApp(w.VBox):
                         "with</i>, The General Practice Blog) and Becky Malby (<i>Primary Care &amp; Scale</i>, 2018).")
         evidence = data.economies_of_scale_rows()
         expenses = [r for r in evidence if r["measure"] == "expenses_by_gps"]
-        self.evidence = live_chart(charts.evidence_chart(expenses), "pcn-evidence-chart")
+        self.evidence = designed_chart(charts.evidence_template, charts.evidence_parts(expenses), "pcn-evidence-chart")
         self.children = [
             header, self.message, self.area, self.band, self.hospital, self.networks, self.result, self.share_link,
             w.HTML("<h3>Which work belongs at which scale?</h3><p>Place each function, then check.</p>"),

@@ -9,17 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-import altair as alt
 
 from ..lazy import lazy_module
 from ..models.gainshare import REGIMES, Group, Outcome
+from ._altair import alt
 from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO, money
 
 pd = lazy_module("pandas", globals(), "pd")  # the app's live charts take plain rows; static charts use frames
 
 REGIME_LABELS = {r.key: r.label for r in REGIMES}
-REGIME_COLOURS = alt.Scale(domain=[r.label for r in REGIMES], range=list(OKABE_ITO[: len(REGIMES)]))
-REGIME_SHAPES = alt.Scale(domain=[r.label for r in REGIMES], range=["circle", "square", "triangle-up", "cross", "diamond"])
+# scales as plain settings (alt.Scale(**...) where used): importing this module does not import Altair
+REGIME_COLOURS = {"domain": [r.label for r in REGIMES], "range": list(OKABE_ITO[: len(REGIMES)])}
+REGIME_SHAPES = {"domain": [r.label for r in REGIMES], "range": ["circle", "square", "triangle-up", "cross", "diamond"]}
 
 
 def regime_table(outcomes: Sequence[Outcome], group: Group, tolerance: float) -> pd.DataFrame:
@@ -63,9 +64,9 @@ def paradox_template() -> alt.LayerChart:
     path = base.mark_line(color="#bbbbbb", strokeDash=[4, 4]).encode(x=x, y=y, order="order:Q")
     points = base.mark_point(size=420, filled=True, opacity=1).encode(
         x=x, y=y,
-        color=alt.Color("regime:N", scale=REGIME_COLOURS, title="Decision regime", sort=None,
+        color=alt.Color("regime:N", scale=alt.Scale(**REGIME_COLOURS), title="Decision regime", sort=None,
                         legend=alt.Legend(labelLimit=0, orient="bottom", columns=2)),
-        shape=alt.Shape("regime:N", sort=None, scale=REGIME_SHAPES),
+        shape=alt.Shape("regime:N", sort=None, scale=alt.Scale(**REGIME_SHAPES)),
         tooltip=[alt.Tooltip("regime:N", title="Regime"), alt.Tooltip("benefit:Q", title="£ a year", format=",.0f"),
                  alt.Tooltip("autonomy:Q", title="Autonomy", format=".0%"), alt.Tooltip("losers:Q", title="Practices worse off")],
     )
@@ -192,9 +193,9 @@ def explorer_chart(grid: pd.DataFrame, ceiling: float) -> alt.LayerChart:
     y = alt.Y("group_benefit:Q", title="Group benefit realised (£ a year)", scale=alt.Scale(domain=[0, ceiling * 1.15]),
               axis=alt.Axis(format=",.0f"))
     points = base.mark_point(size=420, filled=True, opacity=1).encode(
-        x=x, y=y, color=alt.Color("regime:N", scale=REGIME_COLOURS, sort=None, title="Decision regime",
+        x=x, y=y, color=alt.Color("regime:N", scale=alt.Scale(**REGIME_COLOURS), sort=None, title="Decision regime",
                                   legend=alt.Legend(labelLimit=0, orient="bottom", columns=2)),
-        shape=alt.Shape("regime:N", sort=None, scale=REGIME_SHAPES),
+        shape=alt.Shape("regime:N", sort=None, scale=alt.Scale(**REGIME_SHAPES)),
         tooltip=[alt.Tooltip("regime:N"), alt.Tooltip("group_benefit:Q", format=",.0f", title="£ a year"),
                  alt.Tooltip("autonomy_index:Q", format=".0%", title="Autonomy"), alt.Tooltip("losers:Q", title="Practices worse off")])
     ceiling_rule = alt.Chart(pd.DataFrame({"y": [ceiling]})).mark_rule(color=NEUTRAL, strokeDash=[2, 2]).encode(y="y:Q")
@@ -207,8 +208,8 @@ def explorer_chart(grid: pd.DataFrame, ceiling: float) -> alt.LayerChart:
 # ---------------------------------------------------------------- merger pressure (assumption 7)
 
 PRESSURE_SERIES = ("veto", "transfers", "merger")
-PRESSURE_COLOURS = alt.Scale(domain=[REGIME_LABELS[k] for k in PRESSURE_SERIES],
-                             range=[OKABE_ITO[[r.key for r in REGIMES].index(k)] for k in PRESSURE_SERIES])
+PRESSURE_COLOURS = {"domain": [REGIME_LABELS[k] for k in PRESSURE_SERIES],
+                    "range": [OKABE_ITO[[r.key for r in REGIMES].index(k)] for k in PRESSURE_SERIES]}
 
 
 def merger_pressure_parts(rows: Sequence[dict]) -> dict:
@@ -239,7 +240,7 @@ def merger_pressure_template() -> alt.VConcatChart:
     """The merger-pressure chart's fixed design; data arrive as the named datasets of the parts."""
     x = alt.X("changes:Q", title="Changes on the table (cheapest first)", axis=alt.Axis(tickMinStep=1, format="d"),
               scale=alt.Scale(nice=False, padding=12))
-    colour = alt.Color("series:N", scale=PRESSURE_COLOURS, sort=None, title="Way of deciding",
+    colour = alt.Color("series:N", scale=alt.Scale(**PRESSURE_COLOURS), sort=None, title="Way of deciding",
                        legend=alt.Legend(orient="bottom", labelLimit=0, direction="vertical"))
     tips = [alt.Tooltip("step:N", title="Last change added"), alt.Tooltip("series:N", title="Way of deciding")]
     gap = alt.Chart(alt.NamedData("pressure_gap")).mark_area(color=LOSS, opacity=0.18).encode(

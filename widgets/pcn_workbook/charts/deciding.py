@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-import altair as alt
 
 from ..models import representation as rep
+from ._altair import alt
 from .theme import NEUTRAL, OKABE_ITO
 
 REGIME_WORDS = {"vote": "Majority vote", "consensus": "Consensus"}

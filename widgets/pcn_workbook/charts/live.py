@@ -43,13 +43,16 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import altair as alt
 import anywidget
 import traitlets
 
-from . import projector
+from . import designs, projector
 from .live_bundle import URL_ENV, bundle_path, loader
+
+if TYPE_CHECKING:
+    import altair as alt
 
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}  # svg: screen readers get the description
 
@@ -107,8 +110,10 @@ def designed_chart(template, parts: dict, css_class: str) -> LiveChart:
     ``networks_template``) drawn with its first ``parts``, as ``update_chart`` would change it.
 
     Turning an Altair chart into a spec checks it against the Vega-Lite schema, a third of an app's
-    build (the scale app: 26 of 78 ms); the design is the same every time, so it is checked once per
-    kernel and each chart starts from a copy of it with the parts merged in.
+    build (the scale app: 26 of 78 ms), and needs Altair itself; the design is the same every time,
+    so it is read from the designs file ``pcn-workbook serve`` writes (``charts.designs``), or built
+    once per kernel where there is none, and each chart starts from a copy of it with the parts
+    merged in.
     """
     spec = json.loads(_design(template))
     spec.update({k: v for k, v in parts.items() if k != "datasets"})
@@ -118,7 +123,7 @@ def designed_chart(template, parts: dict, css_class: str) -> LiveChart:
 
 @lru_cache(maxsize=64)
 def _design(template) -> str:
-    return json.dumps(template().to_dict())
+    return designs.design(template)
 
 
 def update_chart(widget: LiveChart, parts: dict) -> None:

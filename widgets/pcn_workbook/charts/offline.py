@@ -235,7 +235,9 @@ def use_vendored_vega(base_url: str) -> None:
     ``embed_options`` must go in the same ``enable()`` call: a later
     ``alt.renderers.set_embed_options()`` re-enables the renderer and drops ``base_url``.
     """
-    import altair as alt
+    from ._altair import altair
+
+    alt = altair()
 
     alt.renderers.enable(
         "html",
@@ -264,7 +266,9 @@ def enable_jupyterchart_offline() -> None:
     (The apps' own charts are ``charts.live.LiveChart``; this is for story charts in JupyterLab and
     for the bare baseline app.)
     """
-    import altair as alt
+    from ._altair import altair
+
+    alt = altair()
 
     if alt.JupyterChart._is_offline:
         return
@@ -285,7 +289,9 @@ def enable_jupyterchart_offline() -> None:
 
 def use_offline_widgets() -> None:
     """Render altair charts as ``alt.JupyterChart`` widgets with a locally built bundle."""
-    import altair as alt
+    from ._altair import altair
+
+    alt = altair()
 
     enable_jupyterchart_offline()  # the cached bundle: no vl-convert import after the first kernel
     alt.renderers.enable("jupyter", offline=True, embed_options=dict(EMBED_OPTIONS))
@@ -297,7 +303,9 @@ def _story_hidden(spec: dict) -> dict:
 
 
 def use_voila_story_renderer() -> None:
-    import altair as alt
+    from ._altair import altair
+
+    alt = altair()
 
     alt.renderers.register("pcn-story-hidden", _story_hidden)
     alt.renderers.enable("pcn-story-hidden")

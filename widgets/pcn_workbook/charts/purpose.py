@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-import altair as alt
 
 from ..lazy import lazy_module
 from ..models import purpose as pm
 from ..tables import records
+from ._altair import alt
 from .theme import LOSS, NEUTRAL, OKABE_ITO
 
 pd = lazy_module("pandas", globals(), "pd")  # for annotations: a frame passed in is read without importing it

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import altair as alt
 
 from ..models import purpose as pu
 from ..models import room as rm
 from ..models import trust
+from ._altair import alt
 from . import purpose as purpose_charts
 from . import trust as trust_charts
 from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO, money

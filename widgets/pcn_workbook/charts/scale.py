@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import altair as alt
 
 from ..lazy import lazy_module
 from ..tables import records
+from ._altair import alt
 from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO
 
 pd = lazy_module("pandas", globals(), "pd")  # only list_size_chart needs it
@@ -97,21 +97,31 @@ def voice_chart(rows: list[dict], marker: float) -> alt.LayerChart:
     return voice_template().properties(**voice_parts(rows, marker))
 
 
-def evidence_chart(table) -> alt.LayerChart:
-    """Published expenses per patient by practice size, with the value on each bar. ``table``: rows
-    (mappings) or a frame with columns group, order and value (others are carried along)."""
+def evidence_parts(table) -> dict:
+    """Data and text alternative of the evidence chart. ``table``: rows (mappings) or a frame with
+    columns group, order and value (others are carried along)."""
     rows = records(table)
     summary = "; ".join(f"{r['group']}: £{r['value']:.2f}" for r in rows)
     rows = [{**r, "label": f"£{r['value']:.2f}"} for r in rows]  # d3-format has no pound sign
-    bars = alt.Chart(alt.InlineData(values=rows)).mark_bar(color=OKABE_ITO[0]).encode(
+    return {"datasets": {"evidence": rows},
+            "description": f"Bar chart of expenses per patient by practice size: {summary}."}
+
+
+@lru_cache(maxsize=1)
+def evidence_template() -> alt.LayerChart:
+    bars = alt.Chart(alt.NamedData("evidence")).mark_bar(color=OKABE_ITO[0]).encode(
         x=alt.X("group:N", title="Practice size (number of GPs)", sort=alt.EncodingSortField(field="order", op="min"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title="Expenses per patient (£ a year)", scale=alt.Scale(zero=True)))
     text = bars.mark_text(dy=-8, fontSize=15, color="#000").encode(text="label:N")
     return (bars + text).properties(
         width=420, height=260,
         title=alt.Title("Bigger practices did not spend less per patient",
-                        subtitle="NHS Digital GP earnings and expenses 2013/14 (as reported by GPonline)"),
-        description=f"Bar chart of expenses per patient by practice size: {summary}.")
+                        subtitle="NHS Digital GP earnings and expenses 2013/14 (as reported by GPonline)"))
+
+
+def evidence_chart(table) -> alt.LayerChart:
+    """Published expenses per patient by practice size, with the value on each bar (``evidence_parts``)."""
+    return evidence_template().properties(**evidence_parts(table))
 
 
 def list_size_chart(list_sizes: pd.Series, step: int = 2_000, cap: int = 40_000) -> alt.LayerChart:

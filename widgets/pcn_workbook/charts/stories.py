@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import altair as alt
 
 from ..models.stories import TAGS, bank_columns
+from ._altair import alt
 from .theme import GAIN
 
 if TYPE_CHECKING:

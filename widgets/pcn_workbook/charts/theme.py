@@ -7,7 +7,7 @@ told apart by sign and label, never by colour alone.
 
 from __future__ import annotations
 
-import altair as alt
+from typing import Any
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 GAIN, LOSS, NEUTRAL = "#0072B2", "#D55E00", "#6E6E6E"
@@ -15,8 +15,7 @@ FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
 THEME = "pcn"
 
 
-@alt.theme.register(THEME, enable=True)
-def pcn_theme() -> alt.theme.ThemeConfig:
+def pcn_theme() -> dict[str, Any]:
     return {
         "config": {
             "font": FONT,
@@ -31,9 +30,18 @@ def pcn_theme() -> alt.theme.ThemeConfig:
     }
 
 
+def register(alt: Any) -> None:
+    """Register the workbook theme with the altair module ``alt`` and make it the active one (done
+    once, when ``charts._altair`` first imports Altair)."""
+    alt.theme.register(THEME, enable=True)(pcn_theme)
+
+
 def use_theme() -> None:
-    """Make the workbook theme the active Altair theme (registering it is a side effect of import)."""
-    alt.theme.enable(THEME)
+    """Make the workbook theme the active Altair theme again (importing Altair through the charts
+    registers and enables it)."""
+    from ._altair import altair
+
+    altair().theme.enable(THEME)
 
 
 def money(x: float) -> str:

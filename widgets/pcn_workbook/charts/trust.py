@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-import altair as alt
 
 from ..models import trust
+from ._altair import alt
 from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO
 
 STRATEGY_COLOURS = {
