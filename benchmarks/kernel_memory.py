@@ -7,7 +7,8 @@ Method. For the bare baseline app (``benchmarks/baseline.ipynb``) and every chap
 
 * start a fresh kernel the way Voila does for a page (jupyter_client, working directory
   ``notebooks/``, Voila's environment variables for a page without a query string, and the
-  live-chart bundle address that ``pcn-workbook serve`` hands its kernels);
+  live-chart bundle address that ``pcn-workbook serve`` hands its kernels, and the chart designs
+  file it writes at start, from which kernels read their charts' designs instead of building them);
 * give it the cells Voila would (``serve.app_cells_only``: a chapter that asks for it runs only its
   app cells; the baseline runs whole) and run them with Voila's own executor, one cell at a time,
   without storing history, as Voila's page renderer does;
@@ -229,6 +230,18 @@ def workshop_link(folder: Path) -> dict[str, str]:
     finally:
         room.close()
     return {store.DB_ENV: url, "QUERY_STRING": f"workshop={code}"}
+
+
+def write_chart_designs() -> bool:
+    """Write the chart designs file as ``pcn-workbook serve`` does at start (``charts.designs``),
+    so kernels read their charts' designs instead of building them with Altair; False for a
+    version of the workbook without one."""
+    try:
+        from pcn_workbook.charts import designs
+    except ImportError:
+        return False
+    designs.build_designs_elsewhere()
+    return True
 
 
 def kernel_environment(notebook: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -474,6 +487,7 @@ def main(argv=None) -> int:
     load_before = list(os.getloadavg())
     taken_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     prechecked = check_datasets()
+    designs = write_chart_designs()
     rows = {}
     for notebook in chosen:
         print(f"measuring {notebook.name} ...", flush=True)
@@ -488,6 +502,7 @@ def main(argv=None) -> int:
     baseline = rows.pop(BASELINE.stem)
     doc = results_document(rows, baseline, taken_at, load_before, list(os.getloadavg()))
     doc["datasets_checked_before"] = prechecked
+    doc["chart_designs_file"] = designs
     print(table(baseline, rows))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

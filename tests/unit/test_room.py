@@ -49,7 +49,7 @@ def test_token_matching():
 def test_default_limit_on_the_reference_laptop():
     # 8 GB laptop (7,800 MB usable), one ready kernel for each of five notebooks
     assert room.default_max_kernels(7800, pooled=5) == (7800 - room.RESERVE_MB) // room.KERNEL_MB - 5
-    assert room.default_max_kernels(7800, pooled=5) == 38
+    assert room.default_max_kernels(7800, pooled=5) == 53
 
 
 def test_the_memory_per_app_covers_the_largest_kernel_measured():
@@ -66,9 +66,9 @@ def test_the_memory_per_app_covers_the_largest_kernel_measured():
 
 
 def test_default_limit_grows_with_memory_and_shrinks_with_the_pools():
-    small, large = room.default_max_kernels(7800, 5), room.default_max_kernels(15800, 5)
-    assert large > small
-    assert room.default_max_kernels(15800, 25) == large - 20
+    small, large = room.default_max_kernels(7800, 5), room.default_max_kernels(12000, 5)
+    assert small < large < room.MAX_KERNELS
+    assert room.default_max_kernels(12000, 25) == large - 20
 
 
 def test_default_limit_stays_within_bounds():

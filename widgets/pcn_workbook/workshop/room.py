@@ -31,15 +31,13 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,128}")
 
 # Memory a room needs per app, measured with benchmarks/kernel_memory.py (results/memory.json): the
 # resident set of one app kernel opened from the room's link (workshop panel and store included),
-# after the page opened and again once every step had been shown: 91-116 MB over the six chapter
-# apps. Sizing uses the top of that range, rounded up to 10 MB. (Before the first screens stopped
-# loading pandas, Alembic and the other chapters' models it was 183-210 MB, and KERNEL_MB 210;
-# before app kernels started without ipykernel's debugger, pcn_workbook/kernel.py, 101-125 MB and 130.)
-# Those are the apps at their default settings. A trust sandbox pushed to its largest (60 players,
-# 50 rounds, 50 generations) keeps about 12 MB more, its tournaments' draws (models/trust.py,
-# KEPT_DRAWS_BYTES at most 16 MB): 82 -> 94 MB resident in a plain process; the headroom in
-# RESERVE_MB covers the few participants who go there.
-KERNEL_MB = 120
+# after the page opened and again once every step had been shown: 65-89 MB over the six chapter
+# apps. Sizing uses the top of that range, rounded up to 10 MB. (Before the apps read their charts'
+# designs from the designs file instead of importing Altair, charts/designs.py, it was 92-115 MB
+# and KERNEL_MB 120; before the first screens stopped loading pandas, Alembic and the other
+# chapters' models, 183-210 MB and 210; before app kernels started without ipykernel's debugger,
+# pcn_workbook/kernel.py, 101-125 MB and 130.)
+KERNEL_MB = 90
 # Left for the operating system, the facilitator's browser and projector, and the server itself.
 RESERVE_MB = 2560
 MIN_KERNELS = 4
@@ -80,9 +78,9 @@ def token_matches(given: str | None, token: str) -> bool:
 def default_max_kernels(total_mb: float, pooled: int) -> int:
     """Apps the room may hold at once on a machine with ``total_mb`` of memory.
 
-    (memory - reserve) / memory per kernel, less the kernels kept ready in pools. An 8 GB laptop
-    (7,800 MB usable) with one ready kernel for each of the 6 chapter apps: (7800 - 2560) / 130 - 6
-    = 34; a 16 GB one (15,800 MB): 95.
+    (memory - reserve) / memory per kernel, less the kernels kept ready in pools, between
+    MIN_KERNELS and MAX_KERNELS. An 8 GB laptop (7,800 MB usable) with one ready kernel for each of
+    the 6 chapter apps: (7800 - 2560) / 90 - 6 = 52; a 16 GB one (15,800 MB): 141, so 120.
     """
     fits = math.floor((total_mb - RESERVE_MB) / KERNEL_MB) - pooled
     return max(MIN_KERNELS, min(MAX_KERNELS, fits))
