@@ -79,3 +79,14 @@ def test_the_server_writes_the_file_in_a_child_process(cache):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300).stdout
     assert out.split() == ["True", "False"]
     assert designs.designs_path().exists()
+
+
+def test_a_server_that_cannot_write_the_file_says_so_and_goes_on(monkeypatch, capsys):
+    from pcn_workbook import serve
+
+    def fail():
+        raise OSError("disk full")
+
+    monkeypatch.setattr(designs, "build_designs_elsewhere", fail)
+    serve.serve_chart_designs()  # no traceback: the kernels build their designs themselves
+    assert "could not be written (disk full); each kernel builds its own" in capsys.readouterr().out
