@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-
 from ..lazy import lazy_module
 from ..models.gainshare import REGIMES, Group, Outcome
 from ._altair import alt

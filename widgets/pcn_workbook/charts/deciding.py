@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-
 from ..models import representation as rep
 from ._altair import alt
 from .theme import NEUTRAL, OKABE_ITO

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-
 from ..lazy import lazy_module
 from ..models import purpose as pm
 from ..tables import records

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-
 from ..models import purpose as pu
 from ..models import room as rm
 from ..models import trust

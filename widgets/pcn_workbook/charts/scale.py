@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-
 from ..lazy import lazy_module
 from ..tables import records
 from ._altair import alt

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-
 from ..models.stories import TAGS, bank_columns
 from ._altair import alt
 from .theme import GAIN
