@@ -2,9 +2,10 @@
 
 An app kernel draws its first screen from chart designs kept on disk (``charts.designs``), so it
 never needs Altair, whose import (with jsonschema and narwhals) costs a kernel about a second and
-some 50 MB. The chart modules write ``from ._altair import alt``: every use of ``alt.<name>``
-imports Altair the first time, after setting up jsonschema without the format checkers no schema
-of ours uses (``pcn_workbook._jsonschema``), and registers and enables the workbook theme.
+26-28 MB (benchmarks/results/memory.json). The chart modules write ``from ._altair import alt``:
+every use of ``alt.<name>`` imports Altair the first time, after setting up jsonschema without the
+format checkers no schema of ours uses (``pcn_workbook._jsonschema``), and registers and enables
+the workbook theme.
 """
 
 from __future__ import annotations

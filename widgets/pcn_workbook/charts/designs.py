@@ -2,12 +2,13 @@
 
 A live chart of a fixed design (``live.designed_chart``) starts from its template's Vega-Lite spec,
 ``json.dumps(template().to_dict())``. Building that takes Altair, whose import (with jsonschema and
-narwhals) costs a kernel about a second and some 50 MB, for a spec that depends only on our code
-and the installed Altair. So ``pcn-workbook serve`` writes every template's spec once, in a child
-process, to ``designs-<key>.json`` in the cache folder (the key hashes the package's Python
-sources and Altair's version, so a changed template or a new Altair gets a new file), and kernels
-read the spec from there. A template the file does not hold, or no file (JupyterLab, nbval, a
-source changed since the server started), is built with Altair, as before.
+narwhals) costs a kernel about a second and 26-28 MB (benchmarks/results/memory.json), for a spec
+that depends only on our code and the installed Altair. So ``pcn-workbook serve`` writes every
+template's spec once, in a child process, to ``designs-<key>.json`` in the cache folder (the key
+hashes the package's Python sources and Altair's version, so a changed template or a new Altair
+gets a new file), and kernels read the spec from there. A template the file does not hold, or no
+file (JupyterLab, nbval, a source changed since the server started), is built with Altair, as
+before.
 """
 
 from __future__ import annotations
