@@ -2,10 +2,11 @@
 
 An app kernel draws its first screen from chart designs kept on disk (``charts.designs``), so it
 never needs Altair, whose import (with jsonschema and narwhals) costs a kernel about a second and
-26-28 MB (benchmarks/results/memory.json). The chart modules write ``from ._altair import alt``:
-every use of ``alt.<name>`` imports Altair the first time, after setting up jsonschema without the
-format checkers no schema of ours uses (``pcn_workbook._jsonschema``), and registers and enables
-the workbook theme.
+26-28 MB (benchmarks/results/memory.json). The chart modules write
+``alt = lazy_module("altair", globals(), "alt", load=altair)`` (``pcn_workbook.lazy``): the first use
+of ``alt.<name>`` calls ``altair()``, which sets up jsonschema without the format checkers no schema
+of ours uses (``pcn_workbook._jsonschema``), imports Altair, and registers and enables the workbook
+theme.
 """
 
 from __future__ import annotations
@@ -30,15 +31,3 @@ def altair() -> Any:
         _loaded = module
     return _loaded
 
-
-class _Altair:
-    __slots__ = ()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(altair(), name)
-
-    def __repr__(self) -> str:
-        return "<altair, imported when a chart is first built>"
-
-
-alt = _Altair()

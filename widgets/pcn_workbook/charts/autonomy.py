@@ -11,9 +11,10 @@ from functools import lru_cache
 
 from ..lazy import lazy_module
 from ..models.gainshare import REGIMES, Group, Outcome
-from ._altair import alt
+from ._altair import altair
 from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO, money
 
+alt = lazy_module("altair", globals(), "alt", load=altair)  # imported when a chart is first built
 pd = lazy_module("pandas", globals(), "pd")  # the app's live charts take plain rows; static charts use frames
 
 REGIME_LABELS = {r.key: r.label for r in REGIMES}

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
+from ..lazy import lazy_module
 from ..models import representation as rep
-from ._altair import alt
+from ._altair import altair
 from .theme import NEUTRAL, OKABE_ITO
+
+alt = lazy_module("altair", globals(), "alt", load=altair)  # imported when a chart is first built
 
 REGIME_WORDS = {"vote": "Majority vote", "consensus": "Consensus"}
 WAY_WORDS = {"yours": "Your way", "advice": "Gowland's advice", "volunteers": "Whoever volunteers"}

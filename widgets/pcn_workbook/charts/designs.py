@@ -25,7 +25,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
-from ..runtime import cache_dir
+from ..runtime import cache_dir, write_text_atomically
 
 PACKAGE = Path(__file__).resolve().parents[1]  # pcn_workbook
 TEMPLATE_MODULES = ("autonomy", "deciding", "purpose", "room", "scale", "stories", "trust")
@@ -70,10 +70,7 @@ def build_designs() -> Path:
     """Write every template's spec to the designs file (atomic: concurrent builders never clash)."""
     path = designs_path()
     table = {template_name(t): json.dumps(t().to_dict()) for t in templates()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(table), encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomically(path, json.dumps(table))
     return path
 
 

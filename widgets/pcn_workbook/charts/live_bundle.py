@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from ..runtime import cache_dir
+from ..runtime import cache_dir, write_text_atomically
 
 SOURCE = Path(__file__).with_name("live.js")
 URL_ENV = "PCN_WORKBOOK_LIVECHART_URL"
@@ -41,10 +41,7 @@ def bundle_path() -> Path:
     from altair.utils._importers import vl_version_for_vl_convert
 
     code = vl_convert.javascript_bundle(SOURCE.read_text(encoding="utf-8"), vl_version=vl_version_for_vl_convert())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(code, encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomically(path, code)
     return path
 
 

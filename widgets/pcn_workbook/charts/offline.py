@@ -55,7 +55,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from ..runtime import in_voila
+from ..runtime import in_voila, write_text_atomically
 
 #: Environment variable that tells :func:`setup_notebook` where the vendored JavaScript is served.
 ENV_BASE_URL = "PCN_VEGA_BASE_URL"
@@ -279,10 +279,7 @@ def enable_jupyterchart_offline() -> None:
         return
     alt.JupyterChart.enable_offline()
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(alt.JupyterChart._esm, encoding="utf-8")
-        tmp.replace(cache)  # atomic: concurrent kernels never read half a file
+        write_text_atomically(cache, alt.JupyterChart._esm)  # concurrent kernels never read half a file
     except OSError:
         pass  # a read-only home only costs speed
 

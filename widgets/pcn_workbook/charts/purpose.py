@@ -17,9 +17,10 @@ from functools import lru_cache
 from ..lazy import lazy_module
 from ..models import purpose as pm
 from ..tables import records
-from ._altair import alt
+from ._altair import altair
 from .theme import LOSS, NEUTRAL, OKABE_ITO
 
+alt = lazy_module("altair", globals(), "alt", load=altair)  # imported when a chart is first built
 pd = lazy_module("pandas", globals(), "pd")  # for annotations: a frame passed in is read without importing it
 
 REFERENCE_SHAPES = ["square", "triangle-up", "diamond", "cross", "triangle-down", "wedge"]

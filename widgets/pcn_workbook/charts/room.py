@@ -20,13 +20,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ..lazy import lazy_module
 from ..models import purpose as pu
 from ..models import room as rm
 from ..models import trust
-from ._altair import alt
+from ._altair import altair
 from . import purpose as purpose_charts
 from . import trust as trust_charts
 from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO, money
+
+alt = lazy_module("altair", globals(), "alt", load=altair)  # imported when a chart is first built
 
 WIDTH = 900
 LABEL_SIZE = 18  # axis and legend labels, text on marks

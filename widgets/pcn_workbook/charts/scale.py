@@ -10,9 +10,10 @@ from functools import lru_cache
 
 from ..lazy import lazy_module
 from ..tables import records
-from ._altair import alt
+from ._altair import altair
 from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO
 
+alt = lazy_module("altair", globals(), "alt", load=altair)  # imported when a chart is first built
 pd = lazy_module("pandas", globals(), "pd")  # only list_size_chart needs it
 
 

@@ -12,9 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..lazy import lazy_module
 from ..models.stories import TAGS, bank_columns
-from ._altair import alt
+from ._altair import altair
 from .theme import GAIN
+
+alt = lazy_module("altair", globals(), "alt", load=altair)  # imported when a chart is first built
 
 if TYPE_CHECKING:
     import pandas as pd

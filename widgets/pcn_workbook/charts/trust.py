@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
+from ..lazy import lazy_module
 from ..models import trust
-from ._altair import alt
+from ._altair import altair
 from .theme import GAIN, LOSS, NEUTRAL, OKABE_ITO
+
+alt = lazy_module("altair", globals(), "alt", load=altair)  # imported when a chart is first built
 
 STRATEGY_COLOURS = {
     "always_share": OKABE_ITO[4], "always_hoard": OKABE_ITO[5], "tit_for_tat": OKABE_ITO[0],
